@@ -1,0 +1,70 @@
+package dev.ice.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+import dev.ice.tunnel.key.PresharedKeyException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code icetunnel}: ICE's command line. Explicit tunnels in the manner of stunnel, key tools, and a demo.
+ *
+ * <p>Usage errors and bad configuration exit 2 with one line that names the value and the fix.
+ */
+@Command(name = "icetunnel", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Encrypts TCP between services with TLS 1.3 and a pre-shared key.",
+    subcommands = {ClientCommand.class, ServerCommand.class, DemoCommand.class, KeyCommand.class,
+        CommandLine.HelpCommand.class})
+public final class IceTunnel {
+
+    /** Exit status for a usage or configuration error, as picocli uses for bad options. */
+    static final int USAGE_ERROR = 2;
+
+    private final Map<String, String> environment;
+
+    IceTunnel(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** @return the environment the commands read ICE_* settings from */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * Runs icetunnel and exits with its status.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs icetunnel in this process.
+     *
+     * @param args the command line
+     * @param environment where ICE_* settings come from
+     * @param out standard output
+     * @param err standard error
+     * @return the exit status
+     */
+    static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new IceTunnel(environment));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            if (e instanceof PresharedKeyException || e instanceof IllegalArgumentException) {
+                cl.getErr().println("icetunnel: " + e.getMessage());
+                return USAGE_ERROR;
+            }
+            if (e instanceof StartupException) {
+                cl.getErr().println("icetunnel: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return commandLine.execute(args);
+    }
+}

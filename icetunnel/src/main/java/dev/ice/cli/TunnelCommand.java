@@ -1,0 +1,70 @@
+package dev.ice.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ice.tunnel.Endpoint;
+import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.relay.ConnectionListener;
+import dev.ice.tunnel.relay.Transport;
+import dev.ice.tunnel.relay.Tunnel;
+import dev.ice.tunnel.relay.TunnelConfig;
+import dev.ice.tunnel.relay.TunnelMode;
+import dev.ice.tunnel.tls.TlsPolicy;
+import dev.ice.tunnel.tls.TlsPskContext;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** Runs one explicit tunnel until the process is told to stop. */
+abstract class TunnelCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger("ice.tunnel");
+
+    @ParentCommand
+    IceTunnel parent;
+
+    @Mixin
+    TunnelOptions options;
+
+    /** @return client or server */
+    abstract TunnelMode mode();
+
+    /** @return the option the listen address came from, and its value */
+    abstract Endpoint listen();
+
+    /** @return where accepted connections go */
+    abstract Endpoint target();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Endpoint listen = listen();
+        Endpoint target = target();
+        TlsPolicy policy = options.policy();
+        PresharedKey key = options.key(parent.environment(), LOG::warn);
+        TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout);
+
+        Transport transport = Transport.start(0);
+        Tunnel tunnel;
+        try {
+            tunnel = Tunnel.start(config, new TlsPskContext(key, policy), ConnectionListener.NONE, transport);
+        } catch (RuntimeException e) {
+            transport.close();
+            throw new StartupException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            tunnel.close();
+            transport.close();
+            stopped.countDown();
+        }, "icetunnel-shutdown"));
+        LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
+            mode().name().toLowerCase(java.util.Locale.ROOT), tunnel.localAddress(), target,
+            policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
+        stopped.await();
+        return 0;
+    }
+}

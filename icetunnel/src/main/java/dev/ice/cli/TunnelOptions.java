@@ -1,0 +1,58 @@
+package dev.ice.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.ice.tunnel.key.KeySource;
+import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.tls.TlsPolicy;
+import picocli.CommandLine.Option;
+
+/** Options shared by the client and server tunnels. The key itself is never an option. */
+final class TunnelOptions {
+
+    @Option(names = "--key-file", paramLabel = "PATH",
+        description = "File whose first line is the key (default: $ICE_PRESHARED_KEY_FILE, else $ICE_PRESHARED_KEY).")
+    Path keyFile;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        converter = DurationConverter.class, description = "Drop a connection whose handshake takes longer "
+        + "(default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "0",
+        converter = DurationConverter.class,
+        description = "Close a connection idle this long in both directions; 0 turns it off (default).")
+    Duration idleTimeout;
+
+    @Option(names = "--tls12", description = "Also accept TLS 1.2 with ECDHE_PSK and DHE_PSK AES-GCM suites, "
+        + "for peers without TLS 1.3.")
+    boolean tls12;
+
+    @Option(names = "--unsafe-tls12-plain-psk", description = "With --tls12, also allow the plain PSK suites, "
+        + "which have no forward secrecy.")
+    boolean unsafePlainPsk;
+
+    /** @return the TLS policy the options describe */
+    TlsPolicy policy() {
+        if (unsafePlainPsk && !tls12) {
+            throw new IllegalArgumentException("--unsafe-tls12-plain-psk needs --tls12 as well");
+        }
+        if (handshakeTimeout.isZero() || handshakeTimeout.isNegative()) {
+            throw new IllegalArgumentException("--handshake-timeout '" + handshakeTimeout.toMillis()
+                + "ms': give a positive duration, e.g. 10s");
+        }
+        return new TlsPolicy(tls12, unsafePlainPsk, handshakeTimeout);
+    }
+
+    /** @return the key from --key-file or the environment */
+    PresharedKey key(Map<String, String> environment, Consumer<String> warnings) {
+        if (keyFile != null) {
+            String identity = environment.getOrDefault(KeySource.IDENTITY_VARIABLE, PresharedKey.DEFAULT_IDENTITY);
+            return KeySource.fromFile(keyFile, identity, warnings);
+        }
+        return KeySource.fromEnvironment(environment, warnings);
+    }
+}

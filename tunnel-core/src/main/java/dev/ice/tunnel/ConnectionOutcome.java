@@ -1,0 +1,60 @@
+package dev.ice.tunnel;
+
+import org.slf4j.event.Level;
+
+/**
+ * How a tunnelled connection ended: ICE's one catalogue of outcomes, used in logs now and in metrics later.
+ *
+ * <p>Each outcome carries the level its close line is logged at: peers' misbehaviour at INFO or DEBUG, faults on
+ * this side (a refused key, an unreachable backend) at WARN.
+ */
+public enum ConnectionOutcome {
+    /** Both sides finished and closed cleanly. */
+    CLOSED(Level.INFO, "closed"),
+    /** The TLS handshake did not finish within the handshake timeout. */
+    HANDSHAKE_TIMEOUT(Level.INFO, "handshake timeout"),
+    /** A client proved a different key for our identity (server side). */
+    BAD_KEY(Level.INFO, "wrong key"),
+    /** A client offered only identities this server does not know (server side). */
+    UNKNOWN_IDENTITY(Level.INFO, "unknown identity"),
+    /** The server refused our identity or key (client side): the two ends are not configured alike. */
+    KEY_REJECTED_BY_PEER(Level.WARN, "key rejected by peer"),
+    /** The first bytes were not a TLS handshake record. */
+    NOT_TLS(Level.INFO, "not TLS"),
+    /** The handshake failed for another TLS reason; the log names the alert. */
+    TLS_ERROR(Level.INFO, "TLS error"),
+    /** The peer closed the connection in the middle of the handshake. */
+    HANDSHAKE_ABORTED(Level.INFO, "handshake aborted"),
+    /** The peer connected and closed without sending a byte, as health checks do. */
+    PROBE(Level.DEBUG, "probe"),
+    /** One side reset its connection; the reset was passed on to the other. */
+    PEER_RESET(Level.INFO, "peer reset"),
+    /** The TLS peer closed TCP without close_notify, so the data may be cut short; the other side gets a reset. */
+    TRUNCATED(Level.INFO, "truncated"),
+    /** The forward or connect target refused or could not be reached. */
+    UPSTREAM_UNREACHABLE(Level.WARN, "upstream unreachable"),
+    /** No data moved either way for the idle timeout. */
+    IDLE_TIMEOUT(Level.INFO, "idle timeout"),
+    /** The tunnel was stopped while the connection was open. */
+    SHUTDOWN(Level.INFO, "shutdown"),
+    /** An unexpected error on this side. */
+    INTERNAL_ERROR(Level.WARN, "internal error");
+
+    private final Level level;
+    private final String description;
+
+    ConnectionOutcome(Level level, String description) {
+        this.level = level;
+        this.description = description;
+    }
+
+    /** @return the level a connection with this outcome is logged at */
+    public Level level() {
+        return level;
+    }
+
+    /** @return a short phrase for logs */
+    public String description() {
+        return description;
+    }
+}

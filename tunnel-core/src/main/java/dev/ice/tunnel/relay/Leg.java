@@ -1,0 +1,248 @@
+package dev.ice.tunnel.relay;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+import dev.ice.tunnel.ConnectionOutcome;
+import dev.ice.tunnel.tls.TlsFailureException;
+import dev.ice.tunnel.tls.TlsHandshakeEvent;
+import dev.ice.tunnel.tls.TlsInputClosedEvent;
+import dev.ice.tunnel.tls.TlsPskHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * One side of a relay: it passes what its channel reads to the other leg's channel, and mirrors how the stream
+ * ends.
+ *
+ * <ul>
+ *   <li>Backpressure: when the other channel's outbound buffer passes its high-water mark, this channel stops
+ *       reading until it drains, so a slow side never makes ICE buffer without bound.</li>
+ *   <li>Half-close: the end of this side's input (a FIN, or close_notify on TLS) shuts the other side's output
+ *       once everything before it is written; data keeps flowing the other way.</li>
+ *   <li>Reset: a reset, a TLS failure or a truncated TLS stream closes both sides with RST, so neither application
+ *       mistakes an abort for a clean end.</li>
+ * </ul>
+ *
+ * <p>Until {@link #link} joins two legs, what a leg reads is queued; its channel does not auto-read then, so the
+ * queue holds at most one read.
+ */
+final class Leg extends ChannelDuplexHandler {
+
+    private static final Object END_OF_INPUT = new Object();
+
+    private final Connection connection;
+    private final boolean upward;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private Consumer<TlsHandshakeEvent> handshakeCallback = event -> { };
+
+    private ChannelHandlerContext ctx;
+    private Leg peer;
+    private boolean inputEnded;
+    private boolean outputShut;
+    private boolean aborted;
+
+    /**
+     * @param connection the connection this leg belongs to
+     * @param upward whether what this leg reads travels toward the target (the accepted side's leg)
+     */
+    Leg(Connection connection, boolean upward) {
+        this.connection = connection;
+        this.upward = upward;
+    }
+
+    /** Calls back when the TLS handler on this leg's channel reports the end of its handshake. */
+    void onHandshake(Consumer<TlsHandshakeEvent> callback) {
+        this.handshakeCallback = callback;
+    }
+
+    /** Joins two legs and starts the flow both ways, delivering what either read while waiting. */
+    static void link(Leg a, Leg b) {
+        a.peer = b;
+        b.peer = a;
+        a.drainPending();
+        b.drainPending();
+        a.ctx.channel().config().setAutoRead(true);
+        b.ctx.channel().config().setAutoRead(true);
+    }
+
+    /** Closes this leg's channel with RST, e.g. because the other leg could not be set up. */
+    void abort() {
+        if (aborted || ctx == null) {
+            return;
+        }
+        aborted = true;
+        if (ctx.channel().isActive()) {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        connection.channelOpened();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf data)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (peer == null) {
+            pending.add(data);
+            return;
+        }
+        forward(data);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (peer != null) {
+            peer.ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (peer != null && ctx.channel().isWritable()) {
+            peer.ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        switch (evt) {
+            case TlsHandshakeEvent handshake -> handshakeCallback.accept(handshake);
+            case TlsInputClosedEvent closed when closed.clean() -> inputEnded();
+            case TlsInputClosedEvent truncated -> failBoth(ConnectionOutcome.TRUNCATED,
+                "TLS peer closed TCP without close_notify");
+            case IdleStateEvent idle -> {
+                connection.fail(ConnectionOutcome.IDLE_TIMEOUT, "");
+                closeBoth();
+            }
+            default -> {
+                if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                    inputEnded();
+                } else {
+                    ctx.fireUserEventTriggered(evt);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TlsFailureException tls) {
+            failBoth(tls.outcome(), tls.getMessage());
+        } else if (cause instanceof IOException io) {
+            failBoth(ConnectionOutcome.PEER_RESET, io.getMessage());
+        } else {
+            failBoth(ConnectionOutcome.INTERNAL_ERROR, String.valueOf(cause));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        if (peer != null && !(inputEnded && outputShut)) {
+            // This side went away without finishing both directions: the other side must not see a clean end.
+            peer.abort();
+        }
+        connection.channelClosed();
+        ctx.fireChannelInactive();
+    }
+
+    private void forward(ByteBuf data) {
+        int bytes = data.readableBytes();
+        if (upward) {
+            connection.countUp(bytes);
+        } else {
+            connection.countDown(bytes);
+        }
+        peer.ctx.write(data, peer.ctx.voidPromise());
+        if (!peer.ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void inputEnded() {
+        inputEnded = true;
+        if (peer == null) {
+            pending.add(END_OF_INPUT);
+            return;
+        }
+        peer.shutdownOutput();
+        closeIfFinished();
+    }
+
+    private void shutdownOutput() {
+        ChannelFuture shut;
+        TlsPskHandler tls = ctx.pipeline().get(TlsPskHandler.class);
+        if (tls != null) {
+            shut = tls.closeOutput(ctx.pipeline().context(tls));
+        } else {
+            // Netty drops writes still queued when the write half shuts: shut only after they are written.
+            ChannelPromise shutting = ctx.newPromise();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener(written -> ((DuplexChannel) ctx.channel()).shutdownOutput(shutting));
+            shut = shutting;
+        }
+        shut.addListener(done -> {
+            outputShut = true;
+            closeIfFinished();
+        });
+    }
+
+    private void closeIfFinished() {
+        if (inputEnded && outputShut) {
+            ctx.close();
+        }
+    }
+
+    private void drainPending() {
+        for (Object item = pending.poll(); item != null; item = pending.poll()) {
+            if (item == END_OF_INPUT) {
+                peer.shutdownOutput();
+                closeIfFinished();
+            } else {
+                forward((ByteBuf) item);
+            }
+        }
+        peer.ctx.flush();
+    }
+
+    private void releasePending() {
+        for (Object item = pending.poll(); item != null; item = pending.poll()) {
+            if (item instanceof ByteBuf data) {
+                data.release();
+            }
+        }
+    }
+
+    private void failBoth(ConnectionOutcome outcome, String detail) {
+        connection.fail(outcome, detail);
+        abort();
+        if (peer != null) {
+            peer.abort();
+        }
+    }
+
+    private void closeBoth() {
+        ctx.close();
+        if (peer != null) {
+            peer.ctx.close();
+        }
+    }
+}

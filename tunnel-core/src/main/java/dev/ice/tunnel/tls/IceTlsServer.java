@@ -1,0 +1,103 @@
+package dev.ice.tunnel.tls;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Vector;
+
+import org.bouncycastle.tls.BasicTlsPSKExternal;
+import org.bouncycastle.tls.PRFAlgorithm;
+import org.bouncycastle.tls.PSKTlsServer;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.PskIdentity;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsPSKExternal;
+import org.bouncycastle.tls.TlsPSKIdentityManager;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+
+import dev.ice.tunnel.key.PresharedKey;
+
+/**
+ * The server side of ICE's TLS: it accepts a client that offers the trust plane's identity and proves it holds
+ * the key, and nobody else. No certificate is ever sent or asked for.
+ */
+final class IceTlsServer extends PSKTlsServer {
+
+    private final PresharedKey key;
+    private final TlsPolicy policy;
+    private final HandshakeObserver observer;
+
+    IceTlsServer(TlsCrypto crypto, PresharedKey key, TlsPolicy policy, HandshakeObserver observer) {
+        super(crypto, new IdentityManager(key, observer));
+        this.key = key;
+        this.policy = policy;
+        this.observer = observer;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return policy.tls12() ? ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12) : ProtocolVersion.TLSv13.only();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return CipherSuites.offered(getCrypto(), policy);
+    }
+
+    @Override
+    public TlsPSKExternal getExternalPSK(Vector identities) {
+        PskIdentity ours = new PskIdentity(key.identityBytes(), 0L);
+        for (Object offered : identities) {
+            // The ticket age is meaningless for external PSKs (RFC 8446 §4.2.11): compare identities only.
+            if (Arrays.equals(ours.getIdentity(), ((PskIdentity) offered).getIdentity())) {
+                return new BasicTlsPSKExternal(key.identityBytes(), getCrypto().createSecret(key.keyBytes()),
+                    PRFAlgorithm.tls13_hkdf_sha256);
+            }
+        }
+        observer.unknownIdentityOffered();
+        return null;
+    }
+
+    // TLS 1.3 without an accepted PSK would need a certificate, which ICE never has: refusing here ends it.
+    @Override
+    public TlsCredentials getCredentials() throws IOException {
+        if (TlsUtils.isTLSv13(context)) {
+            return null;
+        }
+        return super.getCredentials();
+    }
+
+    @Override
+    public void notifyAlertRaised(short level, short description, String message, Throwable cause) {
+        observer.alertRaised(level, description);
+    }
+
+    @Override
+    public void notifyAlertReceived(short level, short description) {
+        observer.alertReceived(level, description);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        observer.handshakeComplete(context);
+    }
+
+    /** TLS 1.2's view of the same key: one identity, one key. */
+    private record IdentityManager(PresharedKey key, HandshakeObserver observer) implements TlsPSKIdentityManager {
+
+        @Override
+        public byte[] getHint() {
+            return null;
+        }
+
+        @Override
+        public byte[] getPSK(byte[] identity) {
+            if (Arrays.equals(identity, key.identityBytes())) {
+                return key.keyBytes();
+            }
+            observer.unknownIdentityOffered();
+            return null;
+        }
+    }
+}

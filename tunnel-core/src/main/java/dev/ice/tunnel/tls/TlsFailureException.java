@@ -1,0 +1,21 @@
+package dev.ice.tunnel.tls;
+
+import java.io.IOException;
+
+import dev.ice.tunnel.ConnectionOutcome;
+
+/** A TLS connection failed after its handshake: a record did not verify, or the peer sent a fatal alert. */
+public final class TlsFailureException extends IOException {
+
+    private final transient ConnectionOutcome outcome;
+
+    TlsFailureException(ConnectionOutcome outcome, String message, Throwable cause) {
+        super(message, cause);
+        this.outcome = outcome;
+    }
+
+    /** @return the outcome to record for the connection */
+    public ConnectionOutcome outcome() {
+        return outcome;
+    }
+}

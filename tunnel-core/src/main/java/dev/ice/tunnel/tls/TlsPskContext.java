@@ -1,0 +1,56 @@
+package dev.ice.tunnel.tls;
+
+import java.security.SecureRandom;
+
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+import dev.ice.tunnel.key.PresharedKey;
+
+/**
+ * Makes TLS-PSK handlers for one trust plane: one key, one policy.
+ *
+ * <p>The crypto is BouncyCastle's {@code JcaTlsCrypto} over the JDK's own providers, whose AES-GCM uses the CPU's
+ * AES instructions; BouncyCastle's pure-Java crypto is several times slower here.
+ */
+public final class TlsPskContext {
+
+    private final TlsCrypto crypto;
+    private final PresharedKey key;
+    private final TlsPolicy policy;
+
+    /**
+     * @param key the trust plane's key and identity
+     * @param policy versions, suites and timeouts
+     */
+    public TlsPskContext(PresharedKey key, TlsPolicy policy) {
+        this.crypto = new JcaTlsCryptoProvider().create(new SecureRandom());
+        this.key = key;
+        this.policy = policy;
+    }
+
+    /** @return the policy these handlers follow */
+    public TlsPolicy policy() {
+        return policy;
+    }
+
+    /** @return a handler that opens TLS as a client on a newly connected channel */
+    public TlsPskHandler newClientHandler() {
+        HandshakeObserver observer = new HandshakeObserver(true);
+        IceClientProtocol protocol = new IceClientProtocol(observer);
+        IceTlsClient client = new IceTlsClient(crypto, key, policy, observer);
+        return new TlsPskHandler(protocol, observer, () -> protocol.connect(client), timeoutMillis());
+    }
+
+    /** @return a handler that accepts TLS as a server on a newly accepted channel */
+    public TlsPskHandler newServerHandler() {
+        HandshakeObserver observer = new HandshakeObserver(false);
+        IceServerProtocol protocol = new IceServerProtocol(observer);
+        IceTlsServer server = new IceTlsServer(crypto, key, policy, observer);
+        return new TlsPskHandler(protocol, observer, () -> protocol.accept(server), timeoutMillis());
+    }
+
+    private long timeoutMillis() {
+        return policy.handshakeTimeout().toMillis();
+    }
+}
