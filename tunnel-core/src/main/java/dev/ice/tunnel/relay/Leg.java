@@ -71,8 +71,8 @@ final class Leg extends ChannelDuplexHandler {
         b.peer = a;
         a.drainPending();
         b.drainPending();
-        a.ctx.channel().config().setAutoRead(true);
-        b.ctx.channel().config().setAutoRead(true);
+        a.resumeReading();
+        b.resumeReading();
     }
 
     /** Closes this leg's channel with RST, e.g. because the other leg could not be set up. */
@@ -116,7 +116,7 @@ final class Leg extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (peer != null && ctx.channel().isWritable()) {
-            peer.ctx.channel().config().setAutoRead(true);
+            peer.resumeReading();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -174,6 +174,13 @@ final class Leg extends ChannelDuplexHandler {
         peer.ctx.write(data, peer.ctx.voidPromise());
         if (!peer.ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    // Netty's epoll channel fails to re-arm reading once its input is shut, and there is nothing left to read.
+    private void resumeReading() {
+        if (!inputEnded && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 

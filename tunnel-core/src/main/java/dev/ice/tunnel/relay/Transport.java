@@ -3,7 +3,8 @@ package dev.ice.tunnel.relay;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
+
+import dev.ice.tunnel.internal.HalfCloseSafeEpoll;
 
 /**
  * The event loops every tunnel in the process shares: Netty's native epoll transport, one thread per core.
@@ -29,7 +30,7 @@ public final class Transport implements AutoCloseable {
             throw new IllegalStateException("ICE needs Linux with Netty's native epoll transport, which failed to "
                 + "load: " + Epoll.unavailabilityCause());
         }
-        return new Transport(new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory()));
+        return new Transport(new MultiThreadIoEventLoopGroup(threads, HalfCloseSafeEpoll.newFactory()));
     }
 
     /** @return the shared event loops */
