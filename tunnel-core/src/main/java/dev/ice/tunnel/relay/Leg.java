@@ -91,6 +91,8 @@ final class Leg extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         connection.channelOpened();
+        // The close future also completes for a channel that never connected, which never goes inactive.
+        ctx.channel().closeFuture().addListener(closed -> connection.channelClosed());
     }
 
     @Override
@@ -160,7 +162,6 @@ final class Leg extends ChannelDuplexHandler {
             // This side went away without finishing both directions: the other side must not see a clean end.
             peer.abort();
         }
-        connection.channelClosed();
         ctx.fireChannelInactive();
     }
 

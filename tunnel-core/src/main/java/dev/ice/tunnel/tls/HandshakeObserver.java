@@ -16,7 +16,7 @@ final class HandshakeObserver {
 
     private final boolean client;
     private boolean complete;
-    private boolean unknownIdentity;
+    private boolean identityRefused;
     private short alertRaised = -1;
     private short alertReceived = -1;
     private String protocol = "";
@@ -34,8 +34,9 @@ final class HandshakeObserver {
         complete = true;
     }
 
-    void unknownIdentityOffered() {
-        unknownIdentity = true;
+    /** The server found none of the offered identities, or (client side) selected no PSK of ours. */
+    void identityRefused() {
+        identityRefused = true;
     }
 
     void alertRaised(short level, short description) {
@@ -48,6 +49,11 @@ final class HandshakeObserver {
         if (level == AlertLevel.fatal && alertReceived < 0) {
             alertReceived = description;
         }
+    }
+
+    /** @return whether this is the server side, which expects a ClientHello first */
+    boolean isServer() {
+        return !client;
     }
 
     boolean isComplete() {
@@ -66,8 +72,8 @@ final class HandshakeObserver {
 
     /** @return why the handshake failed, judged from the alerts seen so far */
     ConnectionOutcome failureOutcome() {
-        if (unknownIdentity || alertRaised == AlertDescription.unknown_psk_identity) {
-            return ConnectionOutcome.UNKNOWN_IDENTITY;
+        if (identityRefused || alertRaised == AlertDescription.unknown_psk_identity) {
+            return client ? ConnectionOutcome.KEY_REJECTED_BY_PEER : ConnectionOutcome.UNKNOWN_IDENTITY;
         }
         if (alertReceived == AlertDescription.unknown_psk_identity) {
             return ConnectionOutcome.KEY_REJECTED_BY_PEER;

@@ -67,6 +67,7 @@ final class IceTlsClient extends PSKTlsClient {
     @Override
     public void notifySelectedPSK(TlsPSK selectedPSK) throws IOException {
         if (selectedPSK == null) {
+            observer.identityRefused();
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "server did not accept the PSK");
         }
     }

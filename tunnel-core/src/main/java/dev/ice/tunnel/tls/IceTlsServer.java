@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Vector;
 
+import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.BasicTlsPSKExternal;
 import org.bouncycastle.tls.PRFAlgorithm;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.PskIdentity;
 import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsPSKExternal;
 import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.TlsUtils;
@@ -54,15 +56,16 @@ final class IceTlsServer extends PSKTlsServer {
                     PRFAlgorithm.tls13_hkdf_sha256);
             }
         }
-        observer.unknownIdentityOffered();
+        observer.identityRefused();
         return null;
     }
 
-    // TLS 1.3 without an accepted PSK would need a certificate, which ICE never has: refusing here ends it.
+    // TLS 1.3 without an accepted PSK would need a certificate, which ICE never has: refuse, and say why, with
+    // the alert RFC 4279 §2 defines for an identity the server does not know.
     @Override
     public TlsCredentials getCredentials() throws IOException {
         if (TlsUtils.isTLSv13(context)) {
-            return null;
+            throw new TlsFatalAlert(AlertDescription.unknown_psk_identity, "no offered PSK identity is known");
         }
         return super.getCredentials();
     }
@@ -96,7 +99,7 @@ final class IceTlsServer extends PSKTlsServer {
             if (Arrays.equals(identity, key.identityBytes())) {
                 return key.keyBytes();
             }
-            observer.unknownIdentityOffered();
+            observer.identityRefused();
             return null;
         }
     }

@@ -97,7 +97,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             }
             if (!sawInput && in.isReadable()) {
                 sawInput = true;
-                if (in.getByte(in.readerIndex()) != HANDSHAKE_RECORD && !observer.isComplete()) {
+                if (observer.isServer() && in.getByte(in.readerIndex()) != HANDSHAKE_RECORD) {
                     fail(ctx, ConnectionOutcome.NOT_TLS,
                         String.format("first byte 0x%02x is not a TLS handshake record", in.getByte(in.readerIndex())));
                     return;
