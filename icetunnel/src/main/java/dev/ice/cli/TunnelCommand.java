@@ -6,6 +6,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sun.misc.Signal;
+
 import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.key.PresharedKey;
 import dev.ice.tunnel.relay.ConnectionListener;
@@ -50,21 +52,25 @@ abstract class TunnelCommand implements Callable<Integer> {
         Tunnel tunnel;
         try {
             tunnel = Tunnel.start(config, new TlsPskContext(key, policy), ConnectionListener.NONE, transport);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows the bind failure's IOException undeclared, hence the broad catch.
             transport.close();
             throw new StartupException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            tunnel.close();
-            transport.close();
-            stopped.countDown();
-        }, "icetunnel-shutdown"));
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handled rather than left to the JVM, whose default ends the process with status 143.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
         LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), tunnel.localAddress(), target,
             policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
-        stopped.await();
+        stop.await();
+
+        LOG.info("stopping: closing the listener and open connections");
+        tunnel.close();
+        transport.close();
         return 0;
     }
 }

@@ -1,0 +1,138 @@
+package dev.ice.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Bad command lines and configuration exit 2 with one line naming the value and the fix; keys never show. */
+class IceTunnelUsageTest {
+
+    private static final String KEY = "hex:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Map<String, String> env, String... args) {
+        return IceTunnel.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void badListenValueExitsTwoNamingTheValue() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "client", "--listen", "localhost:http",
+            "--connect", "127.0.0.1:9443");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("--listen 'localhost:http'"), err.toString());
+        assertTrue(err.toString().contains("HOST:PORT"), err.toString());
+    }
+
+    @Test
+    void missingKeyExitsTwoNamingTheVariables() {
+        int status = run(Map.of(), "server", "--listen", "127.0.0.1:0", "--forward", "127.0.0.1:8080");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("ICE_PRESHARED_KEY"), err.toString());
+    }
+
+    @Test
+    void threeByteHexKeyExitsTwoWithoutShowingTheKey() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", "hex:c0ffee"), "server", "--listen", "127.0.0.1:0",
+            "--forward", "127.0.0.1:8080");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("3 bytes"), err.toString());
+        assertFalse(err.toString().contains("c0ffee"), err.toString());
+    }
+
+    @Test
+    void nonHexKeyExitsTwoWithoutShowingTheKey() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", "hex:zz112233445566778899aabbccddeeff"), "client",
+            "--listen", "127.0.0.1:0", "--connect", "127.0.0.1:9443");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("non-hex character at position 1"), err.toString());
+        assertFalse(err.toString().contains("zz1122"), err.toString());
+    }
+
+    @Test
+    void missingRequiredOptionExitsTwo() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "client", "--listen", "127.0.0.1:0");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("--connect"), err.toString());
+    }
+
+    @Test
+    void badDurationExitsTwoNamingTheValue() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "client", "--listen", "127.0.0.1:0",
+            "--connect", "127.0.0.1:9443", "--handshake-timeout", "soon");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("'soon' is not a duration"), err.toString());
+    }
+
+    @Test
+    void plainPskWithoutTls12ExitsTwo() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "server", "--listen", "127.0.0.1:0",
+            "--forward", "127.0.0.1:8080", "--unsafe-tls12-plain-psk");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("--tls12"), err.toString());
+    }
+
+    @Test
+    void listenAddressInUseExitsOneNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "server", "--listen",
+                "127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:8080");
+
+            assertEquals(1, status);
+            assertTrue(err.toString().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), err.toString());
+        }
+    }
+
+    @Test
+    void keyGeneratePrintsAFreshThirtyTwoByteHexKey() {
+        assertEquals(0, run(Map.of(), "key", "generate"));
+        String first = out.toString().strip();
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(Map.of(), "key", "generate"));
+        String second = out.toString().strip();
+
+        assertTrue(first.matches("hex:[0-9a-f]{64}"), first);
+        assertFalse(first.equals(second), "two generated keys were equal");
+    }
+
+    @Test
+    void keyDeriveGivesTheRawKeyForOpensslPeers() {
+        assertEquals(0, run(Map.of("ICE_PRESHARED_KEY", KEY), "key", "derive"));
+
+        assertEquals(KEY.substring(4), out.toString().strip());
+    }
+
+    @Test
+    void keyDeriveStretchesAPassphraseTheSameWayEachTime() {
+        Map<String, String> env = Map.of("ICE_PRESHARED_KEY", "a long passphrase shared by the whole plane");
+        assertEquals(0, run(env, "key", "derive"));
+        String first = out.toString().strip();
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(env, "key", "derive"));
+
+        assertTrue(first.matches("[0-9a-f]{64}"), first);
+        assertEquals(first, out.toString().strip());
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        assertEquals(0, run(Map.of(), "--version"));
+
+        assertTrue(out.toString().startsWith("icetunnel "), out.toString());
+    }
+}
