@@ -60,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
                  transport, negotiated)) {
             out.printf("ICE demo: an HTTP GET through an icetunnel client and server on loopback.%n%n");
             out.printf("  HTTP client -> client tunnel %s -> wire :%d -> server tunnel %s -> HTTP server %s%n%n",
-                client.localAddress(), wire.port(), server.localAddress(), http.getAddress());
+                Endpoint.describe(client.localAddress()), wire.port(), Endpoint.describe(server.localAddress()),
+                Endpoint.describe(http.getAddress()));
 
             HttpResponse<String> response = fetch(client.localAddress().getPort());
             byte[] up = wire.upstream();
@@ -81,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
     private static Tunnel startTunnel(TunnelMode mode, InetSocketAddress target, TlsPskContext tls,
             Transport transport, AtomicReference<String> negotiated) {
         TunnelConfig config = new TunnelConfig(mode, new Endpoint(Endpoint.LOOPBACK, 0),
-            new Endpoint(target.getHostString(), target.getPort()), Duration.ZERO);
+            new Endpoint(target.getAddress().getHostAddress(), target.getPort()), Duration.ZERO);
         ConnectionListener listener = new ConnectionListener() {
             @Override
             public void connectionOpened(String protocol, String cipherSuite) {

@@ -64,7 +64,7 @@ abstract class TunnelCommand implements Callable<Integer> {
             Signal.handle(new Signal(name), signal -> stop.countDown());
         }
         LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
-            mode().name().toLowerCase(java.util.Locale.ROOT), tunnel.localAddress(), target,
+            mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
             policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
         stop.await();
 

@@ -50,6 +50,20 @@ public record Endpoint(String host, int port) {
         return new Endpoint(host, number);
     }
 
+    /**
+     * Writes a socket address the way users write endpoints, without Java's leading slash.
+     *
+     * @param address an address, typically a channel's peer
+     * @return e.g. "10.0.0.5:51000" or "[::1]:8443"
+     */
+    public static String describe(java.net.SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            return new Endpoint(host, inet.getPort()).toString();
+        }
+        return String.valueOf(address);
+    }
+
     /** @return an unresolved socket address, resolved when used */
     public InetSocketAddress toSocketAddress() {
         return InetSocketAddress.createUnresolved(host, port);

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ice.tunnel.ConnectionOutcome;
+import dev.ice.tunnel.Endpoint;
 
 /**
  * One tunnelled connection's id, byte counts and outcome, and its two log lines: one when it opens, one when it
@@ -25,7 +26,7 @@ final class Connection {
 
     private final String id;
     private final String role;
-    private final SocketAddress accepted;
+    private final String accepted;
     private final String target;
     private final long startNanos = System.nanoTime();
     private final ConnectionListener listener;
@@ -40,7 +41,7 @@ final class Connection {
     Connection(String role, SocketAddress accepted, String target, ConnectionListener listener) {
         this.id = "c" + NEXT_ID.getAndIncrement();
         this.role = role;
-        this.accepted = accepted;
+        this.accepted = Endpoint.describe(accepted);
         this.target = target;
         this.listener = listener;
     }
