@@ -49,7 +49,8 @@ class IcetunnelProcessIT {
     @Test
     void clientAndServerProcessesCarryDataBothWaysAndLogEachConnection() throws Exception {
         // Proves: two icetunnel processes, keyed only by ICE_PRESHARED_KEY, carry 16 MiB each way intact, log one
-        // open and one close line with byte counts, never log the key, and exit 0 on SIGTERM.
+        // open and one close line with byte counts, log a plaintext caller as not TLS, never log the key, and exit
+        // 0 on SIGTERM.
         int size = 16 * 1024 * 1024;
         try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> echoOnce(echo));
@@ -77,6 +78,13 @@ class IcetunnelProcessIT {
             awaitLog("server.log", "close server closed: up " + size + " B, down " + size + " B");
             assertTrue(log("client.log").contains("open client"));
             assertTrue(log("client.log").contains("TLSv1.3 TLS_AES_128_GCM_SHA256"), log("client.log"));
+
+            try (Socket garbage = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+                garbage.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                garbage.setSoTimeout(10_000);
+                garbage.getInputStream().readAllBytes();
+            }
+            awaitLog("server.log", "not TLS (first byte 0x47 is not a TLS handshake record)");
 
             server.destroy();
             client.destroy();
