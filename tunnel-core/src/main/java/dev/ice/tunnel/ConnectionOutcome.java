@@ -31,6 +31,8 @@ public enum ConnectionOutcome {
     PEER_RESET(Level.INFO, "peer reset"),
     /** The TLS peer closed TCP without close_notify, so the data may be cut short; the other side gets a reset. */
     TRUNCATED(Level.INFO, "truncated"),
+    /** A sidecar listener got a connection that no interception rule sent it, or for a port with no role. */
+    NOT_INTERCEPTED(Level.INFO, "not intercepted"),
     /** The forward or connect target refused or could not be reached. */
     UPSTREAM_UNREACHABLE(Level.WARN, "upstream unreachable"),
     /** No data moved either way for the idle timeout. */

@@ -11,6 +11,7 @@ import dev.ice.tunnel.tls.TlsInputClosedEvent;
 import dev.ice.tunnel.tls.TlsPskHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -58,6 +59,11 @@ final class Leg extends ChannelDuplexHandler {
     Leg(Connection connection, boolean upward) {
         this.connection = connection;
         this.upward = upward;
+    }
+
+    /** @return the channel this leg relays for */
+    Channel channel() {
+        return ctx.channel();
     }
 
     /** Calls back when the TLS handler on this leg's channel reports the end of its handshake. */

@@ -1,9 +1,15 @@
 package dev.ice.tunnel.relay;
 
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.ice.tunnel.ConnectionOutcome;
+import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.tls.TlsHandshakeEvent;
 import dev.ice.tunnel.tls.TlsPskContext;
 import io.netty.bootstrap.Bootstrap;
@@ -20,7 +26,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * A listening tunnel: each accepted connection is joined to a new connection to the target, with TLS-PSK on one
- * side and plaintext on the other.
+ * side and plaintext on the other (or plaintext on both when encryption is off).
  *
  * <p>The TLS side is always finished first: a server tunnel opens no backend connection for a peer that has not
  * proved the key, and a client tunnel reads nothing from the application until the server has.
@@ -29,6 +35,10 @@ public final class Tunnel implements AutoCloseable {
 
     // A leg stops reading once the other side has this much unsent; 256 KiB keeps a 10 Gbit/s pipe busy.
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+
+    private static final InetAddress LOOPBACK_V4 = loopback(new byte[] {127, 0, 0, 1});
+    private static final InetAddress LOOPBACK_V6 = loopback(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1});
 
     private final TunnelConfig config;
     private final TlsPskContext tls;
@@ -54,6 +64,9 @@ public final class Tunnel implements AutoCloseable {
                     accept(accepted);
                 }
             });
+        if (config.listen().host().contains(":")) {
+            bootstrap.option(LinuxSockets.IPV6_V6ONLY, 1);
+        }
         ChannelFuture bound = bootstrap.bind(config.listen().host(), config.listen().port()).syncUninterruptibly();
         this.serverChannel = bound.channel();
     }
@@ -62,8 +75,8 @@ public final class Tunnel implements AutoCloseable {
      * Binds the listener and starts accepting.
      *
      * @param config what to listen on and where to go
-     * @param tls the trust plane's TLS settings
-     * @param listener told about each closed connection
+     * @param tls the trust plane's TLS settings, or null to relay plaintext (encryption turned off)
+     * @param listener told about each connection
      * @param transport the event loops to run on
      * @return the running tunnel
      */
@@ -85,66 +98,118 @@ public final class Tunnel implements AutoCloseable {
 
     private void accept(Channel accepted) {
         boolean server = config.mode() == TunnelMode.SERVER;
+        Optional<SocketAddress> target = targetOf(accepted);
         Connection connection = new Connection(server ? "server" : "client", accepted.remoteAddress(),
-            config.target().toString(), listener);
+            target.map(Endpoint::describe).orElse(config.target().toString()), listener);
         Leg acceptedLeg = new Leg(connection, true);
         ChannelPipeline pipeline = accepted.pipeline();
         addIdleTimeout(pipeline);
-        if (server) {
+        if (server && tls != null) {
             pipeline.addLast(tls.newServerHandler());
-            acceptedLeg.onHandshake(event -> serverHandshakeEnded(event, connection, acceptedLeg, accepted));
+            acceptedLeg.onHandshake(event -> serverHandshakeEnded(event, connection, acceptedLeg, target));
         }
         pipeline.addLast(acceptedLeg);
-        if (!server) {
-            connectTarget(accepted, connection, acceptedLeg);
+
+        if (target.isEmpty()) {
+            connection.fail(ConnectionOutcome.NOT_INTERCEPTED, "no interception rule sent it here, or its port "
+                + "has no role; roles: " + config.target());
+            acceptedLeg.abort();
+        } else if (!server || tls == null) {
+            openedInPlaintextIfUnencrypted(connection);
+            connectTarget(accepted, connection, acceptedLeg, target.get(), true);
         }
     }
 
+    private Optional<SocketAddress> targetOf(Channel accepted) {
+        return switch (config.target()) {
+            case Target.Fixed fixed -> Optional.of(fixed.endpoint().toSocketAddress());
+            case Target.OriginalDestination redirected -> LinuxSockets.originalDestination(accepted)
+                .filter(original -> redirected.ports().contains(original.getPort()))
+                .map(SocketAddress.class::cast);
+        };
+    }
+
     private void serverHandshakeEnded(TlsHandshakeEvent event, Connection connection, Leg acceptedLeg,
-            Channel accepted) {
+            Optional<SocketAddress> target) {
         if (!event.isSuccess()) {
             connection.fail(event.outcome(), event.detail());
             return;
         }
         connection.opened(event.protocol(), event.cipherSuite());
-        // Hold the client's data until the backend is there to take it.
-        accepted.config().setAutoRead(false);
-        connectTarget(accepted, connection, acceptedLeg);
+        if (target.isPresent()) {
+            // Hold the client's data until the backend is there to take it.
+            Channel accepted = acceptedLeg.channel();
+            accepted.config().setAutoRead(false);
+            connectTarget(accepted, connection, acceptedLeg, target.get(), true);
+        }
     }
 
-    private void connectTarget(Channel accepted, Connection connection, Leg acceptedLeg) {
-        boolean client = config.mode() == TunnelMode.CLIENT;
+    private void openedInPlaintextIfUnencrypted(Connection connection) {
+        if (tls == null) {
+            connection.opened("plaintext", "UNENCRYPTED");
+        }
+    }
+
+    private void connectTarget(Channel accepted, Connection connection, Leg acceptedLeg, SocketAddress target,
+            boolean mayFallBack) {
+        boolean tlsOut = config.mode() == TunnelMode.CLIENT && tls != null;
         Leg targetLeg = new Leg(connection, false);
+        if (tlsOut) {
+            targetLeg.onHandshake(event -> clientHandshakeEnded(event, connection, acceptedLeg, targetLeg));
+        }
+        bootstrap(accepted, targetLeg, tlsOut).connect(target).addListener((ChannelFuture connected) -> {
+            if (connected.isSuccess()) {
+                if (!tlsOut) {
+                    Leg.link(acceptedLeg, targetLeg);
+                }
+                return;
+            }
+            Optional<SocketAddress> loopback = mayFallBack ? loopbackFallback(target, connected.cause())
+                : Optional.empty();
+            if (loopback.isPresent()) {
+                connectTarget(accepted, connection, acceptedLeg, loopback.get(), false);
+            } else {
+                connection.fail(ConnectionOutcome.UPSTREAM_UNREACHABLE,
+                    Endpoint.describe(target) + ": " + connected.cause().getMessage());
+                acceptedLeg.abort();
+            }
+        });
+    }
+
+    private Bootstrap bootstrap(Channel accepted, Leg targetLeg, boolean tlsOut) {
         Bootstrap bootstrap = new Bootstrap()
             .group(accepted.eventLoop())
             .channel(EpollSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.AUTO_READ, client)
+            .option(ChannelOption.AUTO_READ, tlsOut)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TunnelConfig.CONNECT_TIMEOUT.toMillis())
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel target) {
                     addIdleTimeout(target.pipeline());
-                    if (client) {
+                    if (tlsOut) {
                         target.pipeline().addLast(tls.newClientHandler());
                     }
                     target.pipeline().addLast(targetLeg);
                 }
             });
-        if (client) {
-            targetLeg.onHandshake(event -> clientHandshakeEnded(event, connection, acceptedLeg, targetLeg));
+        if (config.socketMark() != 0) {
+            bootstrap.option(LinuxSockets.MARK, config.socketMark());
         }
-        bootstrap.connect(config.target().host(), config.target().port()).addListener((ChannelFuture connected) -> {
-            if (!connected.isSuccess()) {
-                connection.fail(ConnectionOutcome.UPSTREAM_UNREACHABLE, config.target() + ": "
-                    + connected.cause().getMessage());
-                acceptedLeg.abort();
-            } else if (!client) {
-                Leg.link(acceptedLeg, targetLeg);
-            }
-        });
+        return bootstrap;
+    }
+
+    // A service bound only to 127.0.0.1 refuses connections to the container's address: try loopback once.
+    private Optional<SocketAddress> loopbackFallback(SocketAddress target, Throwable cause) {
+        if (!(config.target() instanceof Target.OriginalDestination redirected) || !redirected.loopbackFallback()
+            || !(cause instanceof ConnectException) || !(target instanceof InetSocketAddress inet)
+            || inet.getAddress().isLoopbackAddress()) {
+            return Optional.empty();
+        }
+        InetAddress loopback = inet.getAddress() instanceof Inet6Address ? LOOPBACK_V6 : LOOPBACK_V4;
+        return Optional.of(new InetSocketAddress(loopback, inet.getPort()));
     }
 
     private void clientHandshakeEnded(TlsHandshakeEvent event, Connection connection, Leg acceptedLeg,
@@ -156,6 +221,14 @@ public final class Tunnel implements AutoCloseable {
         }
         connection.opened(event.protocol(), event.cipherSuite());
         Leg.link(acceptedLeg, targetLeg);
+    }
+
+    private static InetAddress loopback(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private void addIdleTimeout(ChannelPipeline pipeline) {

@@ -12,8 +12,10 @@ import dev.ice.tunnel.Endpoint;
  * @param listen where to accept connections
  * @param target where to connect each accepted connection
  * @param idleTimeout close a connection after this long with no data either way; zero turns it off
+ * @param socketMark the SO_MARK put on the connections the tunnel opens, so that ICE's own interception rules let
+ *     them pass; 0 for none
  */
-public record TunnelConfig(TunnelMode mode, Endpoint listen, Endpoint target, Duration idleTimeout) {
+public record TunnelConfig(TunnelMode mode, Endpoint listen, Target target, Duration idleTimeout, int socketMark) {
 
     /** How long to wait for the target to accept a connection. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -26,5 +28,10 @@ public record TunnelConfig(TunnelMode mode, Endpoint listen, Endpoint target, Du
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle timeout must not be negative, got " + idleTimeout);
         }
+    }
+
+    /** An explicit tunnel to a fixed target, with no socket mark. */
+    public TunnelConfig(TunnelMode mode, Endpoint listen, Endpoint target, Duration idleTimeout) {
+        this(mode, listen, new Target.Fixed(target), idleTimeout, 0);
     }
 }
