@@ -75,6 +75,24 @@ class OpenSslKeyMismatchInteropTest {
     }
 
     @Test
+    void openSslClientWithoutPskIsRefusedRatherThanOfferedACertificate() throws Exception {
+        // Proves: a TLS 1.3 client that offers no PSK at all, as a browser or curl would, gets no certificate
+        // handshake from an ICE server tunnel but the unknown_psk_identity alert, and ICE reports UNKNOWN_IDENTITY.
+        ConnectionRecorder recorder = new ConnectionRecorder();
+
+        try (EchoService echo = EchoService.start();
+                Tunnel tunnel = Interop.tunnel(TunnelMode.SERVER, echo.port(), Interop.randomKey(),
+                    TlsPolicy.DEFAULT, recorder, transport);
+                ExternalPeer client = ExternalPeer.start(OPENSSL, "s_client", "-connect",
+                    "127.0.0.1:" + tunnel.localAddress().getPort(), "-tls1_3", "-quiet")) {
+            assertEquals(ConnectionOutcome.UNKNOWN_IDENTITY, recorder.awaitClosed().outcome());
+            assertNotEquals(0, client.awaitExit(STEP), client::transcript);
+            assertTrue(client.transcript().contains("tlsv1 alert unknown psk identity"), client::transcript);
+            assertEquals(0, echo.connections(), "the plaintext service saw no connection");
+        }
+    }
+
+    @Test
     void iceClientWithWrongKeyIsRefusedByOpenSslServerOverTls12AndReportsKeyRejected() throws Exception {
         // Proves: an ICE client tunnel whose key differs from s_server's fails the TLS 1.2 handshake, reports
         // KEY_REJECTED_BY_PEER, and resets the application's connection without passing any data.
