@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * A TLS program that nobody here wrote (openssl, stunnel), run as a peer for one test and killed when closed.
+ * A TLS program that nobody here wrote (openssl, stunnel), run as a peer for one test and stopped when closed.
  *
  * <p>Its stdout and stderr are read as they come, so that a test can wait for a line or for a number of bytes
  * with a deadline instead of sleeping, and so that a failed assertion can show what the program said.
@@ -113,6 +113,9 @@ final class ExternalPeer implements AutoCloseable {
         if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionFailedError(name + " still running after " + deadline + "\n" + transcript());
         }
+        // The program's last words may still be in the pipes: read them before anyone looks at the transcript.
+        stdout.awaitEnd(deadline);
+        stderr.awaitEnd(deadline);
         return process.exitValue();
     }
 
@@ -121,21 +124,30 @@ final class ExternalPeer implements AutoCloseable {
         return "--- " + name + " stdout:\n" + stdout.text() + "--- " + name + " stderr:\n" + stderr.text();
     }
 
-    /** Kills the program and anything it started, and waits for them to go. */
+    /**
+     * Stops the program and anything it started, and waits for them to go.
+     *
+     * <p>SIGTERM goes to {@code timeout}, which passes it on and reaps the program, so that no zombie is left to
+     * a PID 1 that may not reap. Whatever is still running a few seconds later is killed.
+     */
     @Override
     public void close() throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+        process.destroy();
+        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     /** One output stream of the program, read on a virtual thread into memory. */
     private static final class Capture {
 
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Thread reader;
 
         void pump(InputStream from) {
-            Thread.ofVirtual().start(() -> {
+            reader = Thread.ofVirtual().start(() -> {
                 byte[] buffer = new byte[8192];
                 try (from) {
                     for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
@@ -145,6 +157,13 @@ final class ExternalPeer implements AutoCloseable {
                     // The program was killed while we read: what was read stays available.
                 }
             });
+        }
+
+        /** Waits for the end of the stream, which comes once the program and its children have exited. */
+        void awaitEnd(Duration deadline) throws InterruptedException {
+            if (!reader.join(deadline)) {
+                throw new AssertionFailedError("an output pipe is still open after " + deadline);
+            }
         }
 
         synchronized void append(byte[] buffer, int length) {
