@@ -19,7 +19,7 @@ public enum ConnectionOutcome {
     UNKNOWN_IDENTITY(Level.INFO, "unknown identity"),
     /** The server refused our identity or key (client side): the two ends are not configured alike. */
     KEY_REJECTED_BY_PEER(Level.WARN, "key rejected by peer"),
-    /** The first bytes were not a TLS handshake record. */
+    /** The first bytes opened neither a TLS handshake record nor an alert record. */
     NOT_TLS(Level.INFO, "not TLS"),
     /** The handshake failed for another TLS reason; the log names the alert. */
     TLS_ERROR(Level.INFO, "TLS error"),

@@ -51,11 +51,6 @@ final class HandshakeObserver {
         }
     }
 
-    /** @return whether this is the server side, which expects a ClientHello first */
-    boolean isServer() {
-        return !client;
-    }
-
     boolean isComplete() {
         return complete;
     }
@@ -83,6 +78,11 @@ final class HandshakeObserver {
         }
         if (isKeyMismatch(alertReceived)) {
             return client ? ConnectionOutcome.KEY_REJECTED_BY_PEER : ConnectionOutcome.BAD_KEY;
+        }
+        // OpenSSL 1.1.1 to 3.0 (and so stunnel on them) answer a PSK binder that does not verify with
+        // illegal_parameter; ICE's own ClientHello is well formed, so the key is what differs.
+        if (client && alertReceived == AlertDescription.illegal_parameter) {
+            return ConnectionOutcome.KEY_REJECTED_BY_PEER;
         }
         return ConnectionOutcome.TLS_ERROR;
     }

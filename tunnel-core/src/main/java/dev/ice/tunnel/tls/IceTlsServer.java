@@ -28,6 +28,7 @@ final class IceTlsServer extends PSKTlsServer {
     private final PresharedKey key;
     private final TlsPolicy policy;
     private final HandshakeObserver observer;
+    private boolean pskAccepted;
 
     IceTlsServer(TlsCrypto crypto, PresharedKey key, TlsPolicy policy, HandshakeObserver observer) {
         super(crypto, new IdentityManager(key, observer));
@@ -52,6 +53,7 @@ final class IceTlsServer extends PSKTlsServer {
         for (Object offered : identities) {
             // The ticket age is meaningless for external PSKs (RFC 8446 §4.2.11): compare identities only.
             if (Arrays.equals(ours.getIdentity(), ((PskIdentity) offered).getIdentity())) {
+                pskAccepted = true;
                 return new BasicTlsPSKExternal(key.identityBytes(), getCrypto().createSecret(key.keyBytes()),
                     PRFAlgorithm.tls13_hkdf_sha256);
             }
@@ -60,14 +62,19 @@ final class IceTlsServer extends PSKTlsServer {
         return null;
     }
 
-    // TLS 1.3 without an accepted PSK would need a certificate, which ICE never has: refuse, and say why, with
-    // the alert RFC 4279 §2 defines for an identity the server does not know.
+    // TLS 1.3 without an accepted PSK would need a certificate, which ICE never has, so the handshake ends here.
+    // Returning null would make BouncyCastle send internal_error, as if ICE had failed; RFC 8446 §6.2 names the
+    // real reason. With a PSK accepted, BouncyCastle asks only to answer a server_certificate_type extension
+    // (RFC 7250), where null means no certificate.
     @Override
     public TlsCredentials getCredentials() throws IOException {
-        if (TlsUtils.isTLSv13(context)) {
-            throw new TlsFatalAlert(AlertDescription.unknown_psk_identity, "no offered PSK identity is known");
+        if (!TlsUtils.isTLSv13(context)) {
+            return super.getCredentials();
         }
-        return super.getCredentials();
+        if (pskAccepted) {
+            return null;
+        }
+        throw new TlsFatalAlert(AlertDescription.unknown_psk_identity, "the client offered no PSK this server knows");
     }
 
     @Override

@@ -40,8 +40,10 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
         }
     };
 
-    // RFC 8446 §5.1: ContentType handshake(22) opens every ClientHello record.
+    // RFC 8446 §5.1: ContentType handshake(22) opens every ClientHello record. A server may answer the
+    // ClientHello with an alert(21) record instead, as OpenSSL does when a PSK binder does not verify.
     private static final byte HANDSHAKE_RECORD = 22;
+    private static final byte ALERT_RECORD = 21;
 
     private final TlsProtocol protocol;
     private final HalfClosingTls halfClosing;
@@ -97,9 +99,10 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             }
             if (!sawInput && in.isReadable()) {
                 sawInput = true;
-                if (observer.isServer() && in.getByte(in.readerIndex()) != HANDSHAKE_RECORD) {
+                byte first = in.getByte(in.readerIndex());
+                if (!opensTlsRecord(first) && !observer.isComplete()) {
                     fail(ctx, ConnectionOutcome.NOT_TLS,
-                        String.format("first byte 0x%02x is not a TLS handshake record", in.getByte(in.readerIndex())));
+                        String.format("first byte 0x%02x opens neither a TLS handshake nor an alert record", first));
                     return;
                 }
             }
@@ -236,6 +239,10 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             inputClosedReported = true;
             ctx.fireUserEventTriggered(new TlsInputClosedEvent(true));
         }
+    }
+
+    private static boolean opensTlsRecord(byte first) {
+        return first == HANDSHAKE_RECORD || first == ALERT_RECORD;
     }
 
     private void encrypt(ByteBuf plain) throws IOException {
