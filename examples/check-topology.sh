@@ -58,7 +58,7 @@ capture_start() {
   tcpdump -i ice-br0 --immediate-mode -n -A -l "$1" >"$work/capture.txt" 2>"$work/capture.err" &
   capture_pid=$!
   local polls=0
-  until grep -q 'listening on' "$work/capture.err"; do
+  until grep -qs 'listening on' "$work/capture.err"; do
     polls=$((polls + 1))
     [ "$polls" -lt 50 ] || return 1
     sleep 0.1
@@ -88,13 +88,15 @@ pids_in() {
   done
 }
 
-# A pid runs if /proc has it and it is not a zombie (a zombie has exited and only waits to be reaped).
+# A zombie has exited and only waits to be reaped, so it does not count as running.
 none_running() {
-  local pid
+  local pid state
   for pid in "$@"; do
-    [ -e "/proc/$pid" ] && [ "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null)" != Z ] && return 1
+    state=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null || true)
+    if [ -n "$state" ] && [ "$state" != Z ]; then
+      return 1
+    fi
   done
-  return 0
 }
 
 no_namespace_named() {

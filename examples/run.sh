@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Runs ICE's examples on one machine, with network namespaces standing in for containers and a bridge for their
 # network: no Docker needed. examples/README.md says what each example shows and what to look for.
-set -euo pipefail
+set -Eeuo pipefail
+
+# set -e stops silently; this names the command that stopped run.sh. A function that fails with `return` has
+# already said why.
+report_failed_command() {
+  local status=$? line=$1
+  if [[ $BASH_COMMAND != return* ]]; then
+    echo "run.sh: stopped: \`$BASH_COMMAND\` failed with status $status (line $line)" >&2
+  fi
+}
+trap 'report_failed_command "$LINENO"' ERR
 
 usage() {
   cat <<'EOF'
@@ -37,6 +47,9 @@ unset ICE_PRESHARED_KEY ICE_PRESHARED_KEY_FILE
 
 ready_timeout=${ICE_EXAMPLE_READY_TIMEOUT:-60}
 
+# The interactive mode's client loops, stopped before everything else.
+client_jobs=()
+
 usage_error() {
   usage >&2
   exit 2
@@ -57,7 +70,9 @@ load_example() {
 
   ICE_IPV6=${ICE_EXAMPLE_IPV6:-0}
   ICE_SIDECARS=on
-  [ "${ICE_EXAMPLE_UNSAFE_NO_SIDECARS:-0}" = 1 ] && ICE_SIDECARS=off
+  if [ "${ICE_EXAMPLE_UNSAFE_NO_SIDECARS:-0}" = 1 ]; then
+    ICE_SIDECARS=off
+  fi
 }
 
 # A running example answers `env` with how `up` built it, not with how the caller's environment would build it.
@@ -168,7 +183,9 @@ service_listening() {
 
 start_sidecars() {
   local role key=$caller_key
-  [ -z "$key" ] && [ -z "$caller_key_file" ] && key=$(ice_generate_key)
+  if [ -z "$key" ] && [ -z "$caller_key_file" ]; then
+    key=$(ice_generate_key)
+  fi
 
   # bin/icetunnel builds the jar on its first run: build it once here, not in every sidecar at the same time.
   "$ICE_REPO/bin/icetunnel" --version >/dev/null
@@ -200,19 +217,24 @@ describe_example() {
   ice_say "the $ICE_EXAMPLE example is up on bridge $ICE_BRIDGE (logs in $ICE_RUN_DIR):"
   for role in $(roles); do
     what=""
-    [ "$role" = "$EXAMPLE_SERVICE_ROLE" ] && what="$EXAMPLE_SERVICE_NAME, "
+    if [ "$role" = "$EXAMPLE_SERVICE_ROLE" ]; then
+      what="$EXAMPLE_SERVICE_NAME, "
+    fi
     if [ "$ICE_SIDECARS" = on ] && [ -n "${EXAMPLE_SIDECAR_ROLES[$role]:-}" ]; then
       what+="sidecar ${EXAMPLE_SIDECAR_ROLES[$role]}"
     else
       what+="no sidecar"
     fi
     addresses=$(address_of "$role")
-    [ "$ICE_IPV6" = 1 ] && addresses+=" $(address6_of "$role")"
+    if [ "$ICE_IPV6" = 1 ]; then
+      addresses+=" $(address6_of "$role")"
+    fi
     ice_say "  $(printf '%-22s %-30s' "$(namespace_of "$role")" "$addresses") $what"
   done
 }
 
 cmd_up() {
+  ice_require_root
   trap 'remove_failed_up $?' EXIT
   bring_up
   describe_example
@@ -228,26 +250,33 @@ remove_failed_up() {
 # --- interactive ----------------------------------------------------------------------------------------------
 
 run_interactive() {
+  ice_require_root
   trap stop_interactive EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  trap 'exit 129' HUP
 
   bring_up
   describe_example
   ice_say "watch the wire:  tcpdump -i $ICE_BRIDGE -A port $EXAMPLE_SERVICE_PORT"
   ice_say "Ctrl-C stops the example and removes everything it built"
 
+  # Services and sidecars are background jobs of run.sh too; only the clients' jobs are stopped by pid, so that
+  # the sidecars get exactly one SIGTERM, from tear_down.
+  local earlier_jobs pid
+  earlier_jobs=$(jobs -p)
   example_start_clients
+  for pid in $(jobs -p); do
+    grep -qxF "$pid" <<<"$earlier_jobs" || client_jobs+=("$pid")
+  done
   wait
 }
 
 stop_interactive() {
   # A second Ctrl-C must not cut the cleanup short.
-  trap '' INT TERM
+  trap '' INT TERM HUP
   trap - EXIT
 
-  local client_jobs
-  mapfile -t client_jobs < <(jobs -p)
   if [ ${#client_jobs[@]} -gt 0 ]; then
     kill "${client_jobs[@]}" 2>/dev/null || true
   fi

@@ -76,6 +76,8 @@ example_publish_every_2s() {
 example_env() {
   echo "ICE_SERVICE_LOG=$ICE_RUN_DIR/mosquitto.log"
   echo "ICE_BROKER=$(address_of broker)"
-  [ "$ICE_IPV6" = 1 ] && echo "ICE_BROKER6=$(address6_of broker)"
+  if [ "$ICE_IPV6" = 1 ]; then
+    echo "ICE_BROKER6=$(address6_of broker)"
+  fi
   echo "ICE_TOPIC=$EXAMPLE_TOPIC"
 }
