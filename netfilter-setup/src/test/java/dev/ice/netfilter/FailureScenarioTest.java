@@ -63,8 +63,9 @@ class FailureScenarioTest {
         NetfilterException e = assertThrows(NetfilterException.class,
             () -> Netfilter.using(backend, failingIpv6).install(SamplePlans.bothRolesWithIpv6()));
 
-        assertEquals(backend + " backend: '" + ipv6Restore + " --noflush' failed with exit code 4: ip6tables-restore:"
-            + " simulated failure\nError occurred at line: 2 (batch line 2: :ICE_INBOUND - [0:0])", e.getMessage());
+        assertEquals(backend + " backend: '" + ipv6Restore + " --noflush --wait=5' failed with exit code 4:"
+            + " ip6tables-restore: simulated failure\nError occurred at line: 2 (batch line 2: :ICE_INBOUND - [0:0])",
+            e.getMessage());
         String ipv4 = namespace.run("iptables-" + variant + "-save");
         assertFalse(ipv4.contains("ICE_"), ipv4);
         assertEquals("", Netfilter.using(backend, real).show());
@@ -82,8 +83,8 @@ class FailureScenarioTest {
         NetfilterException e = assertThrows(NetfilterException.class,
             () -> Netfilter.using(Backend.IPTABLES_NFT, wrongFamily).install(SamplePlans.bothRolesWithIpv6()));
 
-        assertTrue(e.getMessage().startsWith("iptables-nft backend: 'ip6tables-nft-restore --noflush' failed with"
-            + " exit code 2: iptables-nft-restore"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("iptables-nft backend: 'ip6tables-nft-restore --noflush --wait=5'"
+            + " failed with exit code 2: iptables-nft-restore"), e.getMessage());
         assertTrue(e.getMessage().contains("invalid mask `128' specified"), e.getMessage());
         assertTrue(e.getMessage().endsWith("(batch line 7: -A ICE_OUTPUT -d ::1/128 -j RETURN)"), e.getMessage());
         assertEquals("", Netfilter.using(Backend.IPTABLES_NFT, real).show());

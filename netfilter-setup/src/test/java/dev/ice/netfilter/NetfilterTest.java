@@ -31,8 +31,8 @@ class NetfilterTest {
 
         Netfilter.using(Backend.IPTABLES_NFT, runner).install(SamplePlans.bothRolesWithIpv6());
 
-        assertEquals(List.of("iptables-nft-save", "iptables-nft-restore --noflush", "ip6tables-nft-save",
-            "ip6tables-nft-restore --noflush"), runner.lines());
+        assertEquals(List.of("iptables-nft-save", "iptables-nft-restore --noflush --wait=5", "ip6tables-nft-save",
+            "ip6tables-nft-restore --noflush --wait=5"), runner.lines());
         assertTrue(runner.calls().get(3).input().contains("-A ICE_OUTPUT -d 2001:db8:ff::/48 -j RETURN\n"));
     }
 
@@ -42,8 +42,8 @@ class NetfilterTest {
 
         Netfilter.using(Backend.IPTABLES_LEGACY, runner).install(SamplePlans.bothRolesWithIpv6());
 
-        assertEquals(List.of("iptables-legacy-save", "iptables-legacy-restore --noflush", "ip6tables-legacy-save",
-            "ip6tables-legacy-restore --noflush"), runner.lines());
+        assertEquals(List.of("iptables-legacy-save", "iptables-legacy-restore --noflush --wait=5",
+            "ip6tables-legacy-save", "ip6tables-legacy-restore --noflush --wait=5"), runner.lines());
     }
 
     @Test
@@ -53,7 +53,7 @@ class NetfilterTest {
 
         Netfilter.using(Backend.IPTABLES_NFT, runner).install(SamplePlans.bothRolesIpv4Only());
 
-        assertEquals("ip6tables-nft-restore --noflush", runner.lines().getLast());
+        assertEquals("ip6tables-nft-restore --noflush --wait=5", runner.lines().getLast());
         assertEquals("*nat\n-D OUTPUT -j ICE_OUTPUT\n-F ICE_OUTPUT\n-X ICE_OUTPUT\nCOMMIT\n",
             runner.calls().getLast().input());
     }
@@ -92,13 +92,13 @@ class NetfilterTest {
         NetfilterException e = assertThrows(NetfilterException.class,
             () -> Netfilter.using(Backend.IPTABLES_NFT, runner).install(SamplePlans.bothRolesWithIpv6()));
 
-        assertEquals("iptables-nft backend: 'ip6tables-nft-restore --noflush' failed with exit code 2:"
+        assertEquals("iptables-nft backend: 'ip6tables-nft-restore --noflush --wait=5' failed with exit code 2:"
             + " ip6tables-nft-restore v1.8.9 (nf_tables): Couldn't load match `mark':No such file or directory\n\n"
             + "Error occurred at line: 6 (batch line 6: -A ICE_OUTPUT -m mark --mark 0x1ce -j RETURN)",
             e.getMessage());
-        assertEquals(List.of("iptables-nft-save", "iptables-nft-restore --noflush", "ip6tables-nft-save",
-            "ip6tables-nft-restore --noflush", "iptables-nft-save", "iptables-nft-restore --noflush",
-            "ip6tables-nft-save"), runner.lines());
+        assertEquals(List.of("iptables-nft-save", "iptables-nft-restore --noflush --wait=5", "ip6tables-nft-save",
+            "ip6tables-nft-restore --noflush --wait=5", "iptables-nft-save",
+            "iptables-nft-restore --noflush --wait=5", "ip6tables-nft-save"), runner.lines());
         assertEquals("*nat\n-D PREROUTING -j ICE_INBOUND\n-D OUTPUT -j ICE_OUTPUT\n-F ICE_INBOUND\n-X ICE_INBOUND\n"
             + "-F ICE_OUTPUT\n-X ICE_OUTPUT\nCOMMIT\n", runner.calls().get(5).input());
     }

@@ -20,6 +20,13 @@ public final class IptablesInstaller implements RuleInstaller {
 
     private static final Logger LOG = LoggerFactory.getLogger("ice.netfilter");
 
+    /**
+     * The legacy tools share one lock file ({@code /run/xtables.lock}) with every iptables user on the machine, in
+     * every namespace; waiting a little beats failing while Docker or kube-proxy holds it. The nft variant takes the
+     * option and ignores it.
+     */
+    private static final String WAIT_FOR_LOCK = "--wait=5";
+
     private final String variant;
     private final BackendCommands commands;
 
@@ -86,7 +93,7 @@ public final class IptablesInstaller implements RuleInstaller {
 
     private void restore(IpFamily family, String batch) {
         if (!batch.isEmpty()) {
-            commands.run(List.of(restoreTool(family), "--noflush"), batch);
+            commands.run(List.of(restoreTool(family), "--noflush", WAIT_FOR_LOCK), batch);
         }
     }
 
