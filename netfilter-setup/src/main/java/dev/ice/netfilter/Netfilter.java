@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * installing twice leaves one set of rules. When an install fails, everything ICE installed is removed before the
  * exception is thrown: traffic then flows unintercepted, so the sidecar must not report itself ready.
  *
- * <p>Known issues: {@link #remove()} removes only what this instance's backend can see; rules that ICE wrote with
- * another backend (after {@code ICE_NETFILTER_BACKEND} changed) stay until removed with that backend.
+ * <p>Known issues (see the {@code Limitation} notes where they apply): only TCP is intercepted; {@link #remove()}
+ * removes only what this instance's backend can see.
  */
 public final class Netfilter {
 
@@ -97,6 +97,8 @@ public final class Netfilter {
      * @throws NetfilterException naming the backend, the failed command and its error output
      */
     public void remove() {
+        // Limitation: only this backend's rules are removed, because each tool sees only its own; rules written
+        // with another backend (after ICE_NETFILTER_BACKEND changed) stay until removed with that backend.
         installer.remove();
         LOG.info("{}: removed interception", backend);
     }
@@ -117,6 +119,8 @@ public final class Netfilter {
      * @return whether {@code /proc/sys/net/ipv6/conf/all/disable_ipv6} reads 0 and {@code /proc/net/if_inet6} exists
      */
     public static boolean ipv6Enabled() {
+        // Limitation: this answers for the JVM's own namespace, because /proc shows the reader's; a caller that
+        // installs into another namespace through a prefixed runner must check that namespace itself.
         return ipv6Enabled(PROC);
     }
 

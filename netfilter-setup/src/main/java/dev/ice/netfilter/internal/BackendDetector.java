@@ -32,6 +32,8 @@ public final class BackendDetector {
      * @return the backend to use here
      */
     public Backend detect() {
+        // Limitation: only the IPv4 nat tables are read, because a namespace whose nat rules are IPv6 only is rare
+        // enough that ICE_NETFILTER_BACKEND can name the backend there.
         if (hasNatRules("iptables-legacy-save")) {
             return chosen(Backend.IPTABLES_LEGACY, "iptables-legacy-save shows nat rules");
         }

@@ -28,6 +28,8 @@ public record InterceptionRules(List<Rule> inbound, List<Rule> outbound, Set<IpF
      * @return the rules; a role without ports gets an empty chain
      */
     public static InterceptionRules from(InterceptionPlan plan) {
+        // Limitation: only TCP is intercepted, because REDIRECT hands the sidecar the original destination
+        // (SO_ORIGINAL_DST) for TCP connections only; UDP, for DTLS, would need TPROXY rules.
         Set<IpFamily> families = plan.ipv6() ? Set.of(IpFamily.IPV4, IpFamily.IPV6) : Set.of(IpFamily.IPV4);
         return new InterceptionRules(inboundRules(plan), outboundRules(plan, families), families);
     }
@@ -52,6 +54,8 @@ public record InterceptionRules(List<Rule> inbound, List<Rule> outbound, Set<IpF
         if (plan.inboundPorts().isEmpty()) {
             return List.of();
         }
+        // Limitation: inbound rules match the port only, so in a namespace that routes for others, forwarded TCP to
+        // an inbound port is redirected too, because a sidecar's namespace (a pod's, a container's) forwards nothing.
         return List.of(new Rule.Redirect(distinct(plan.inboundPorts()), plan.inboundListenerPort()));
     }
 

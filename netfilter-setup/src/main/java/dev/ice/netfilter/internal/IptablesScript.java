@@ -52,6 +52,8 @@ public final class IptablesScript {
      * @return the batch, or an empty string when ICE has nothing there
      */
     public static String remove(SavedNatTable saved) {
+        // Limitation: the nat table and its built-in chains stay, empty, after removal, because iptables cannot
+        // delete built-in chains and the table may be shared with other rules; they change no packet.
         List<String> lines = new ArrayList<>();
         for (Direction direction : DIRECTIONS) {
             saved.jumpsTo(chainOf(direction)).forEach(jump -> lines.add(deletion(jump)));
