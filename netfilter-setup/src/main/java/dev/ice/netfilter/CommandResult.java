@@ -13,7 +13,7 @@ public record CommandResult(int exitCode, String stdout, String stderr) {
     /** The exit code of a program that could not be started, as a shell reports "command not found". */
     public static final int NOT_FOUND = 127;
 
-    /** The exit code of a program killed because it ran past its time limit. */
+    /** The exit code of a program killed because it ran past its time limit, or because the caller was interrupted. */
     public static final int TIMED_OUT = 124;
 
     /**

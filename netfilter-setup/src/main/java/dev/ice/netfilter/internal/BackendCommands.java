@@ -19,7 +19,7 @@ final class BackendCommands {
     private static final Logger LOG = LoggerFactory.getLogger("ice.netfilter");
 
     /** iptables-restore names the batch line it choked on; the message quotes that line. */
-    private static final Pattern FAILED_LINE = Pattern.compile("Error occurred at line: (\\d+)");
+    private static final Pattern FAILED_LINE = Pattern.compile("Error occurred at line: (\\d{1,9})");
 
     private final Backend backend;
     private final CommandRunner runner;
@@ -60,9 +60,9 @@ final class BackendCommands {
     }
 
     private NetfilterException failure(List<String> command, String input, CommandResult result) {
+        String stderr = result.stderr().isBlank() ? "(no error output)" : result.stderr().strip();
         String message = backend + " backend: '" + String.join(" ", command) + "' failed with exit code "
-            + result.exitCode() + ": " + result.stderr().strip() + quoteFailedLine(result.stderr(), input)
-            + hint(result);
+            + result.exitCode() + ": " + stderr + quoteFailedLine(result.stderr(), input) + hint(result);
         return new NetfilterException(message);
     }
 

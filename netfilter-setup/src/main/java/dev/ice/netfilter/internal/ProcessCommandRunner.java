@@ -49,10 +49,10 @@ public final class ProcessCommandRunner implements CommandRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                return new CommandResult(CommandResult.TIMED_OUT, leftOver(stdout),
-                    leftOver(stderr) + "killed after running longer than " + timeout.toSeconds() + " s");
+                return new CommandResult(CommandResult.TIMED_OUT, rest(stdout),
+                    rest(stderr) + "killed after running longer than " + timeout.toSeconds() + " s");
             }
-            return new CommandResult(process.exitValue(), stdout.join(), stderr.join());
+            return new CommandResult(process.exitValue(), rest(stdout), rest(stderr));
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
@@ -65,8 +65,11 @@ public final class ProcessCommandRunner implements CommandRunner {
         process.destroyForcibly();
     }
 
-    /** What a killed command had printed; a grandchild may still hold the pipe open, so do not wait for the end. */
-    private static String leftOver(CompletableFuture<String> output) {
+    /**
+     * What an ended command printed. A grandchild it left behind may hold the pipe open, so the end of the output is
+     * awaited for a second at most; the netfilter tools leave none.
+     */
+    private static String rest(CompletableFuture<String> output) {
         return output.completeOnTimeout("", 1, TimeUnit.SECONDS).join();
     }
 
