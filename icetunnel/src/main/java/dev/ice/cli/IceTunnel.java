@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "icetunnel", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Encrypts TCP between services with TLS 1.3 and a pre-shared key.",
-    subcommands = {ClientCommand.class, ServerCommand.class, DemoCommand.class, KeyCommand.class,
+    subcommands = {ClientCommand.class, ServerCommand.class, SidecarCommand.class, RulesCommand.class,
+        DemoCommand.class, KeyCommand.class,
         CommandLine.HelpCommand.class})
 public final class IceTunnel {
 

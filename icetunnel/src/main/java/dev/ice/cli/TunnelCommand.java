@@ -1,12 +1,9 @@
 package dev.ice.cli;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import sun.misc.Signal;
 
 import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.key.PresharedKey;
@@ -58,15 +55,10 @@ abstract class TunnelCommand implements Callable<Integer> {
             throw new StartupException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
 
-        CountDownLatch stop = new CountDownLatch(1);
-        // Handled rather than left to the JVM, whose default ends the process with status 143.
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> stop.countDown());
-        }
         LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
             policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
-        stop.await();
+        Signals.awaitTermination();
 
         LOG.info("stopping: closing the listener and open connections");
         tunnel.close();

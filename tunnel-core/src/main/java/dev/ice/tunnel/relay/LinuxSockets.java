@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 
@@ -39,6 +41,27 @@ public final class LinuxSockets {
         new IntegerUnixChannelOption("IPV6_V6ONLY", SOL_IPV6, IPV6_V6ONLY_OPTION);
 
     private LinuxSockets() {
+    }
+
+    /**
+     * Checks that this process may mark its sockets, before the sidecar relies on the mark to avoid intercepting
+     * its own connections.
+     *
+     * @param mark the mark
+     * @throws IllegalStateException if setting SO_MARK fails, typically for want of CAP_NET_ADMIN
+     */
+    public static void requireMarkPermitted(int mark) {
+        Epoll.ensureAvailability();
+        EpollSocketChannel probe = new EpollSocketChannel();
+        try {
+            probe.config().setOption(MARK, mark);
+        } catch (ChannelException e) {
+            throw new IllegalStateException("cannot set SO_MARK " + mark + " on the sidecar's sockets ("
+                + e.getCause().getMessage() + "); the sidecar needs CAP_NET_ADMIN (docker run --cap-add=NET_ADMIN)",
+                e);
+        } finally {
+            probe.unsafe().closeForcibly();
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -51,7 +52,7 @@ public final class Tunnel implements AutoCloseable {
         this.listener = listener;
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(transport.group())
-            .channel(EpollServerSocketChannel.class)
+            .channelFactory(() -> new EpollServerSocketChannel(familyOf(config.listen())))
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -69,6 +70,12 @@ public final class Tunnel implements AutoCloseable {
         }
         ChannelFuture bound = bootstrap.bind(config.listen().host(), config.listen().port()).syncUninterruptibly();
         this.serverChannel = bound.channel();
+    }
+
+    // One socket per address family, so that an IPv4 listener is a real AF_INET socket: SO_ORIGINAL_DST is read at
+    // the level of the connection's own family, and an IPv6 listener can be IPv6-only beside it.
+    private static SocketProtocolFamily familyOf(Endpoint listen) {
+        return listen.host().contains(":") ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
     }
 
     /**

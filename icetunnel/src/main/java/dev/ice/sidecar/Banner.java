@@ -1,0 +1,41 @@
+package dev.ice.sidecar;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** The start-up banner of the original ICE: a logo, the version, the strategy and a table of roles. */
+public final class Banner {
+
+    private static final String LOGO = String.join("\n",
+        "  ___   ____  _____",
+        " |_ _| / ___|| ____|",
+        "  | | | |    |  _|",
+        "  | | | |___ | |___",
+        " |___| \\____||_____|  Ironclad Container Encryption",
+        "");
+
+    private Banner() {
+    }
+
+    /**
+     * Prints the banner.
+     *
+     * @param out where to print
+     * @param version ICE's version
+     * @param settings the sidecar's settings
+     */
+    public static void print(PrintWriter out, String version, SidecarSettings settings) {
+        out.println(LOGO);
+        out.printf("ice version          %s%n", version);
+        out.printf("crypto strategy      %s (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256)%n", SidecarSettings.STRATEGY_ICE);
+        out.printf("encryption enabled   %s%n", settings.encryptionEnabled() ? "True" : "False  <-- PLAINTEXT");
+        out.println();
+        out.printf("%-8s %-9s %s%n", "role", "protocol", "port");
+        for (Role role : settings.roles()) {
+            out.printf("%-8s %-9s %d%n", role.direction().name().toLowerCase(Locale.ROOT),
+                role.protocol().name().toLowerCase(Locale.ROOT), role.port());
+        }
+        out.println();
+        out.flush();
+    }
+}
