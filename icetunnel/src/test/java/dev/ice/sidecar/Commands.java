@@ -157,13 +157,14 @@ final class Commands {
     }
 
     /**
-     * Kills a process and everything it started, and waits for it a little.
+     * Kills a process and everything it started, and waits for it a little. Its output stays readable: unlike
+     * Process.destroyForcibly(), the handle's does not close the pipes, so what it printed can still be reported.
      *
      * @param process the process
      */
     static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         waitFor(process, Duration.ofSeconds(5));
     }
 

@@ -121,7 +121,7 @@ final class RunningProcess implements AutoCloseable {
      * Sends SIGTERM and waits for the exit.
      *
      * @return its exit status
-     * @throws AssertionError when it still runs {@value #GRACE} later
+     * @throws AssertionError when it still runs 10 s later
      */
     int terminate() {
         // Through the handle: Process.destroy() also closes the pipe, and the last lines (tcpdump's packet counts,
