@@ -66,6 +66,10 @@ public final class IceTunnel {
             }
             throw e;
         });
-        return commandLine.execute(args);
+        int status = commandLine.execute(args);
+        // main exits the JVM next: what a command print()ed without a newline is still in the writers' buffers.
+        out.flush();
+        err.flush();
+        return status;
     }
 }

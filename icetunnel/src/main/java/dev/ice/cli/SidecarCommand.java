@@ -2,6 +2,7 @@ package dev.ice.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ final class SidecarCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         SidecarSettings settings = SidecarSettings.fromEnvironment(parent.environment(), LOG::warn, true);
+        CountDownLatch stop = Signals.trapTermination();
         Banner.print(spec.commandLine().getOut(), Version.number(), settings);
         warnIfPlaintext(settings);
         Interception interception = Interception.forSettings(settings);
@@ -61,7 +63,8 @@ final class SidecarCommand implements Callable<Integer> {
         LOG.info("ready: roles {} intercepted with {} ({}), listening on {}", settings.roles(),
             interception.backendName(), interception.ipv6() ? "IPv4 and IPv6" : "IPv4", sidecar.describe());
 
-        Signals.awaitTermination();
+        // A signal that came while starting up is handled here, after the rules are complete, so they are removed.
+        stop.await();
         LOG.info("stopping: closing listeners, then removing the interception rules");
         sidecar.close();
         interception.remove();

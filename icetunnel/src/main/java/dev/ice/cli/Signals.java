@@ -4,18 +4,24 @@ import java.util.concurrent.CountDownLatch;
 
 import sun.misc.Signal;
 
-/** Waits for SIGTERM or SIGINT, handled so the process can clean up and exit 0 rather than 143. */
+/** Traps SIGTERM and SIGINT, so that the process can clean up and exit 0 rather than die with 143. */
 final class Signals {
 
     private Signals() {
     }
 
-    /** Blocks until the first SIGTERM or SIGINT. */
-    static void awaitTermination() throws InterruptedException {
+    /**
+     * Traps the signals from now on. Call it before changing anything that must be undone: until the trap is set,
+     * SIGTERM ends the JVM at once, and a sidecar stopped between installing its rules and awaiting the signal
+     * would leave them behind.
+     *
+     * @return a latch that opens on the first SIGTERM or SIGINT; await it once the command is ready
+     */
+    static CountDownLatch trapTermination() {
         CountDownLatch stop = new CountDownLatch(1);
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> stop.countDown());
         }
-        stop.await();
+        return stop;
     }
 }

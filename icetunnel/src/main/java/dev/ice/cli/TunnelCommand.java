@@ -1,6 +1,7 @@
 package dev.ice.cli;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ abstract class TunnelCommand implements Callable<Integer> {
         TlsPolicy policy = options.policy();
         PresharedKey key = options.key(parent.environment(), LOG::warn);
         TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout);
+        CountDownLatch stop = Signals.trapTermination();
 
         Transport transport = Transport.start(0);
         Tunnel tunnel;
@@ -58,7 +60,7 @@ abstract class TunnelCommand implements Callable<Integer> {
         LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
             policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
-        Signals.awaitTermination();
+        stop.await();
 
         LOG.info("stopping: closing the listener and open connections");
         tunnel.close();

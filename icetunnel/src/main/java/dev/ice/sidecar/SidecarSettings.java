@@ -53,7 +53,7 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
      */
     public static SidecarSettings fromEnvironment(Map<String, String> env, Consumer<String> warnings,
             boolean needKey) {
-        List<Role> roles = roles(require(env, "ICE_ROLES", "e.g. server:tcp:9001,client:tcp:5000"));
+        List<Role> roles = roles(require(env, "ICE_ROLES", "server:tcp:9001,client:tcp:5000"));
         strategy(require(env, "ICE_CRYPTO_STRATEGY", "ice"));
         boolean encrypted = bool(require(env, "ICE_ENCRYPTION_ENABLED", "True or False"), "ICE_ENCRYPTION_ENABLED");
         PresharedKey key = encrypted && needKey ? KeySource.fromEnvironment(env, warnings) : null;
