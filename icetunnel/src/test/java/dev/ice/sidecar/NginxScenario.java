@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 abstract class NginxScenario {
 
-    /** The address after "->" in a connection line: "-> 198.18.0.11:80" or "-> [2001:db8:0:0:0:0:0:11]:80". */
+    /** The address after "->" in a connection line: "-> 198.18.0.11:80" or "-> [2001:db8::11]:80". */
     private static final Pattern DESTINATION = Pattern.compile("-> \\[?([0-9a-fA-F.:]+?)]?:(\\d+) ");
 
     /** The peer's address in a refusal line: "from 198.18.0.13:57468 to ...". */

@@ -2,6 +2,8 @@ package dev.ice.tunnel;
 
 import java.net.InetSocketAddress;
 
+import io.netty.util.NetUtil;
+
 /**
  * A host and TCP port as a user writes them: {@code HOST:PORT}, {@code [IPV6]:PORT}, or a bare {@code PORT} for
  * loopback.
@@ -58,7 +60,8 @@ public record Endpoint(String host, int port) {
      */
     public static String describe(java.net.SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            // RFC 5952 text (2001:db8::12, not Java's 2001:db8:0:0:0:0:0:12), so logs match what users grep for.
+            String host = inet.getAddress() != null ? NetUtil.toAddressString(inet.getAddress()) : inet.getHostString();
             return new Endpoint(host, inet.getPort()).toString();
         }
         return String.valueOf(address);

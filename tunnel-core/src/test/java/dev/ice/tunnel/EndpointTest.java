@@ -29,6 +29,13 @@ class EndpointTest {
     }
 
     @Test
+    void socketAddressesAreDescribedWithoutSlashAndWithShortIpv6() throws Exception {
+        assertEquals("198.18.0.11:80", Endpoint.describe(new java.net.InetSocketAddress("198.18.0.11", 80)));
+        assertEquals("[2001:db8::12]:80", Endpoint.describe(new java.net.InetSocketAddress(
+            java.net.InetAddress.getByName("2001:db8:0:0:0:0:0:12"), 80)));
+    }
+
+    @Test
     void portZeroIsOnlyForListeners() {
         assertEquals(0, Endpoint.parse("127.0.0.1:0", "--listen", true).port());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
