@@ -171,7 +171,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException && endedBeforeHandshake() == ConnectionOutcome.PROBE
             && !handshakeReported) {
-            fail(ctx, ConnectionOutcome.PROBE, "reset before sending a byte");
+            fail(ctx, ConnectionOutcome.PROBE, "reset before a byte of TLS");
             return;
         }
         ctx.fireExceptionCaught(cause);
