@@ -26,6 +26,9 @@ EXAMPLE_SERVICE_PORT=9001
 # Text in every message (and in nginx's page): a capture that shows it saw plaintext.
 EXAMPLE_MARKER=ICE-PLAINTEXT-MARKER-TUNNEL
 
+# The PROXY variant's big.bin: a download long enough to span many TLS records, for tests.
+EXAMPLE_BIG_FILE_BYTES=$((16 * 1024 * 1024))
+
 # The variant and haproxy's check interval; a running example's own values come back from its state file.
 EXAMPLE_PROXY_PROTOCOL=${ICE_EXAMPLE_PROXY_PROTOCOL:-0}
 EXAMPLE_CHECK_INTER=${ICE_EXAMPLE_HAPROXY_CHECK_INTER:-2s}
@@ -80,13 +83,15 @@ example_start_services() {
 }
 
 # An echo server: every byte a client sends comes back. -t 30: after a client's end of stream, up to 30 s to send
-# the rest of the echo back (socat's default is half a second).
+# the rest of the echo back (socat's default is half a second). -b 4096: socat moves a block only once its
+# destination can take it, and no more than a pipe page; with its default of 8192 bytes a write into its own full
+# pipe can block the one process that would empty it, and a large echo stalls for good.
 example_start_echo_server() {
   local listen="TCP4-LISTEN:$EXAMPLE_SERVICE_PORT"
   if [ "$ICE_IPV6" = 1 ]; then
     listen="TCP6-LISTEN:$EXAMPLE_SERVICE_PORT,ipv6only=0"
   fi
-  ice_start socat "$(namespace_of server)" socat -d -d -t 30 "$listen,reuseaddr,fork,backlog=128" PIPE
+  ice_start socat "$(namespace_of server)" socat -d -d -t 30 -b 4096 "$listen,reuseaddr,fork,backlog=128" PIPE
 }
 
 # haproxy reads examples/tunnel/haproxy.cfg as it is; the environment fills in the addresses. -db keeps it in the
@@ -122,6 +127,7 @@ example_haproxy_listening() {
 example_start_nginx() {
   mkdir -p "$ICE_RUN_DIR/www" "$ICE_RUN_DIR/nginx-runtime"
   printf '<p>%s: this page crossed haproxy inside TLS 1.3 PSK.</p>\n' "$EXAMPLE_MARKER" >"$ICE_RUN_DIR/www/index.html"
+  head -c "$EXAMPLE_BIG_FILE_BYTES" /dev/urandom >"$ICE_RUN_DIR/www/big.bin"
   example_write_nginx_config
   ice_start nginx "$(namespace_of server)" \
     nginx -c "$ICE_RUN_DIR/nginx.conf" -e "$ICE_RUN_DIR/nginx-error.log"
@@ -224,6 +230,7 @@ example_env() {
   if [ "$EXAMPLE_PROXY_PROTOCOL" = 1 ]; then
     echo "ICE_SERVICE_LOG=$ICE_RUN_DIR/nginx.log"
     echo "ICE_SERVICE_ACCESS_LOG=$ICE_RUN_DIR/nginx-access.log"
+    echo "ICE_BIG_FILE=$ICE_RUN_DIR/www/big.bin"
   else
     echo "ICE_SERVICE_LOG=$ICE_RUN_DIR/socat.log"
   fi
