@@ -91,6 +91,7 @@ public final class Sidecar implements AutoCloseable {
         TunnelConfig config = new TunnelConfig(mode, new Endpoint(host, port), target, settings.idleTimeout(),
             settings.socketMark());
         if (mode == TunnelMode.SERVER) {
+            // Limitation: one PROXY setting for every server role, because they all share this inbound listener.
             config = config.withProxyProtocol(settings.proxyProtocol());
         }
         return Tunnel.start(config, tls, listener, transport);

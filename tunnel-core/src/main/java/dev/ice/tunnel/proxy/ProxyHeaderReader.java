@@ -226,6 +226,7 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
     // PROXY protocol sections 2.1 and 2.2: a LOCAL command (the proxy's own health check) and the UNKNOWN family
     // name no client, and the connection's own addresses stand.
+    // Limitation: TLVs are skipped, not read, because nothing in ICE uses them yet.
     private static ProxyHeaderResult resultOf(HAProxyMessage header) {
         HAProxyProxiedProtocol family = header.proxiedProtocol();
         if (header.command() == HAProxyCommand.LOCAL || family == HAProxyProxiedProtocol.UNKNOWN) {

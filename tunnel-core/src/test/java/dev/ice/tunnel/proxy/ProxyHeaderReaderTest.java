@@ -217,7 +217,8 @@ class ProxyHeaderReaderTest {
 
     @Test
     void oversizedV1LineIsRefused() throws Exception {
-        // Proves: a v1 line longer than the specification's 107 bytes is refused without waiting for its end.
+        // Proves: a v1 line longer than 108 characters (the specification allows 107 bytes) is refused without
+        // waiting for its end.
         open(ProxyProtocolMode.REQUIRE, BALANCER);
 
         send(("PROXY TCP4 " + "1".repeat(200)).getBytes(StandardCharsets.US_ASCII));
