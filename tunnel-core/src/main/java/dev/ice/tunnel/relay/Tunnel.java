@@ -132,7 +132,8 @@ public final class Tunnel implements AutoCloseable {
         }
     }
 
-    // With TLS, the service is connected once the handshake that follows the header ends; without, at once.
+    // Without TLS the service is connected as soon as the header is read; with TLS, once the handshake after it
+    // ends (serverHandshakeEnded).
     private void proxyHeaderAccepted(Connection connection, Leg acceptedLeg, Optional<SocketAddress> target,
             ProxyProtocolStage proxy) {
         if (tls == null && target.isPresent()) {
