@@ -15,10 +15,10 @@ trap 'report_failed_command "$LINENO"' ERR
 
 usage() {
   cat <<'EOF'
-usage: examples/run.sh nginx|mqtt         run the example and stream what its clients print; Ctrl-C removes it
-       examples/run.sh up nginx|mqtt      build it, start services and sidecars, return once all are ready
-       examples/run.sh down nginx|mqtt    remove it: processes, namespaces, veth pairs, the bridge if unused
-       examples/run.sh env nginx|mqtt     print its namespaces, addresses, run dir and logs as KEY=VALUE
+usage: examples/run.sh nginx|mqtt|tunnel         run the example and stream what its clients print; Ctrl-C removes it
+       examples/run.sh up nginx|mqtt|tunnel      build it, start services and sidecars, return once all are ready
+       examples/run.sh down nginx|mqtt|tunnel    remove it: processes, namespaces, veth pairs, the bridge if unused
+       examples/run.sh env nginx|mqtt|tunnel     print its namespaces, addresses, run dir and logs as KEY=VALUE
 
 environment:
   ICE_EXAMPLE_IPV6=1                 also give each namespace an address in 2001:db8::/64; clients use it
@@ -26,6 +26,8 @@ environment:
   ICE_PRESHARED_KEY_FILE             a file with the sidecars' key; wins over ICE_PRESHARED_KEY
   ICE_EXAMPLE_READY_TIMEOUT=SECONDS  how long `up` waits for services and sidecars (default 60)
   ICE_EXAMPLE_UNSAFE_NO_SIDECARS=1   start no sidecars, so traffic crosses the bridge in plaintext
+  ICE_EXAMPLE_PROXY_PROTOCOL=1       tunnel: haproxy sends PROXY v2 headers, the service is nginx (proxy_protocol)
+  ICE_EXAMPLE_HAPROXY_CHECK_INTER=T  tunnel: haproxy's health-check interval, e.g. 10ms (default 2s)
 EOF
 }
 
@@ -60,11 +62,13 @@ usage_error() {
 # Sets ICE_EXAMPLE, ICE_RUN_DIR and ICE_IPV6, and defines the example's EXAMPLE_* settings and example_* steps.
 load_example() {
   case "$1" in
-    nginx | mqtt) ;;
+    nginx | mqtt | tunnel) ;;
     *) usage_error ;;
   esac
   ICE_EXAMPLE=$1
   ICE_RUN_DIR=$ICE_RUN_ROOT/$ICE_EXAMPLE
+  # Optional in an example: what runs in its namespaces besides the service, for the summary.
+  declare -gA EXAMPLE_RUNS=()
   # shellcheck source=/dev/null
   source "$ICE_EXAMPLES_DIR/$ICE_EXAMPLE/namespaces.sh"
 
@@ -145,6 +149,9 @@ bring_up() {
   rm -rf "$ICE_RUN_DIR"
   mkdir -p "$ICE_RUN_DIR/pids"
   printf 'ICE_IPV6=%s\nICE_SIDECARS=%s\n' "$ICE_IPV6" "$ICE_SIDECARS" >"$ICE_RUN_DIR/state"
+  if declare -F example_state >/dev/null; then
+    example_state >>"$ICE_RUN_DIR/state"
+  fi
 
   build_topology
   start_services
@@ -200,10 +207,14 @@ start_sidecars() {
 }
 
 # The key reaches the sidecar through its environment only, never its command line, which `ps` shows to all.
+# An example may give a role's sidecar more ICE_* variables (example_sidecar_env), none of them secret.
 start_sidecar() {
-  local role=$1 key=$2 sidecar
+  local role=$1 key=$2 sidecar extra=()
+  if declare -F example_sidecar_env >/dev/null; then
+    read -r -a extra <<<"$(example_sidecar_env "$role")"
+  fi
   sidecar=(env "ICE_ROLES=${EXAMPLE_SIDECAR_ROLES[$role]}" ICE_CRYPTO_STRATEGY=ice ICE_ENCRYPTION_ENABLED=True
-    "$ICE_REPO/bin/icetunnel" sidecar)
+    "${extra[@]}" "$ICE_REPO/bin/icetunnel" sidecar)
 
   if [ -n "$caller_key_file" ]; then
     ICE_PRESHARED_KEY_FILE=$caller_key_file ice_start "sidecar-$role" "$(namespace_of "$role")" "${sidecar[@]}"
@@ -219,6 +230,8 @@ describe_example() {
     what=""
     if [ "$role" = "$EXAMPLE_SERVICE_ROLE" ]; then
       what="$EXAMPLE_SERVICE_NAME, "
+    elif [ -n "${EXAMPLE_RUNS[$role]:-}" ]; then
+      what="${EXAMPLE_RUNS[$role]}"
     fi
     if [ "$ICE_SIDECARS" = on ] && [ -n "${EXAMPLE_SIDECAR_ROLES[$role]:-}" ]; then
       what+="sidecar ${EXAMPLE_SIDECAR_ROLES[$role]}"
@@ -363,7 +376,7 @@ cmd_env() {
 
 main() {
   case "${1:-}" in
-    nginx | mqtt)
+    nginx | mqtt | tunnel)
       [ $# -eq 1 ] || usage_error
       load_example "$1"
       run_interactive

@@ -1,5 +1,6 @@
 package dev.ice.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.proxy.ProxyProtocol;
 import dev.ice.tunnel.relay.ConnectionListener;
 import dev.ice.tunnel.relay.Transport;
 import dev.ice.tunnel.relay.Tunnel;
@@ -38,13 +40,23 @@ abstract class TunnelCommand implements Callable<Integer> {
     /** @return where accepted connections go */
     abstract Endpoint target();
 
+    /**
+     * @param handshakeTimeout the handshake timeout, which bounds a PROXY header too
+     * @return how the tunnel uses the PROXY protocol; only a server tunnel can
+     */
+    ProxyProtocol proxyProtocol(Duration handshakeTimeout) {
+        return ProxyProtocol.OFF;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Endpoint listen = listen();
         Endpoint target = target();
         TlsPolicy policy = options.policy();
         PresharedKey key = options.key(parent.environment(), LOG::warn);
-        TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout);
+        ProxyProtocol proxy = proxyProtocol(policy.handshakeTimeout());
+        TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout)
+            .withProxyProtocol(proxy);
         CountDownLatch stop = Signals.trapTermination();
 
         Transport transport = Transport.start(0);
@@ -57,6 +69,9 @@ abstract class TunnelCommand implements Callable<Integer> {
             throw new StartupException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
 
+        if (proxy.isOn()) {
+            LOG.info("PROXY protocol: {}", proxy.describe());
+        }
         LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
             policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());

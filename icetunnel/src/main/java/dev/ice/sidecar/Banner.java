@@ -29,6 +29,9 @@ public final class Banner {
         out.printf("ice version          %s%n", version);
         out.printf("crypto strategy      %s (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256)%n", SidecarSettings.STRATEGY_ICE);
         out.printf("encryption enabled   %s%n", settings.encryptionEnabled() ? "True" : "False  <-- PLAINTEXT");
+        if (settings.proxyProtocol().isOn()) {
+            out.printf("proxy protocol       %s%n", settings.proxyProtocol().describe());
+        }
         out.println();
         out.printf("%-8s %-9s %s%n", "role", "protocol", "port");
         for (Role role : settings.roles()) {

@@ -17,9 +17,9 @@ import dev.ice.tunnel.tls.TlsPskContext;
  * twin when IPv6 is intercepted.
  *
  * <ul>
- *   <li>Inbound (server roles) listens on all addresses, where REDIRECT in PREROUTING delivers: TLS-PSK in, then
- *       plaintext to the service at the original destination, or on loopback if the service listens only
- *       there.</li>
+ *   <li>Inbound (server roles) listens on all addresses, where REDIRECT in PREROUTING delivers: TLS-PSK in (after
+ *       a PROXY header, if configured), then plaintext to the service at the original destination, or on loopback
+ *       if the service listens only there.</li>
  *   <li>Outbound (client roles) listens on loopback, where REDIRECT in OUTPUT delivers: plaintext in from the
  *       service, TLS-PSK out to the original destination, where the peer's server role takes it.</li>
  * </ul>
@@ -90,6 +90,10 @@ public final class Sidecar implements AutoCloseable {
             TlsPskContext tls, ConnectionListener listener, Transport transport) {
         TunnelConfig config = new TunnelConfig(mode, new Endpoint(host, port), target, settings.idleTimeout(),
             settings.socketMark());
+        if (mode == TunnelMode.SERVER) {
+            // Limitation: one PROXY setting for every server role, because they all share this inbound listener.
+            config = config.withProxyProtocol(settings.proxyProtocol());
+        }
         return Tunnel.start(config, tls, listener, transport);
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import dev.ice.tunnel.key.KeySource;
 import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.proxy.ProxyProtocol;
 import dev.ice.tunnel.tls.TlsPolicy;
 
 /**
@@ -27,10 +28,11 @@ import dev.ice.tunnel.tls.TlsPolicy;
  * @param excludedCidrs outbound destinations never intercepted
  * @param backend the netfilter backend: auto, iptables-nft, iptables-legacy or nftables
  * @param ipv6 auto (intercept IPv6 when the namespace has it) or off
+ * @param proxyProtocol the PROXY protocol on the inbound listener; see {@link ProxyProtocolSettings}
  */
 public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, PresharedKey key, TlsPolicy policy,
         Duration idleTimeout, int inboundPort, int outboundPort, int socketMark, List<String> excludedCidrs,
-        String backend, String ipv6) {
+        String backend, String ipv6, ProxyProtocol proxyProtocol) {
 
     /** The only strategy implemented so far. */
     public static final String STRATEGY_ICE = "ice";
@@ -65,7 +67,8 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
         return new SidecarSettings(roles, encrypted, key, policy, duration(env, "ICE_IDLE_TIMEOUT", Duration.ZERO),
             inbound, outbound, mark(env), cidrs(env.getOrDefault("ICE_EXCLUDE_CIDRS", "")),
             choice(env, "ICE_NETFILTER_BACKEND", "auto", "auto", "iptables-nft", "iptables-legacy", "nftables"),
-            choice(env, "ICE_IPV6", "auto", "auto", "off"));
+            choice(env, "ICE_IPV6", "auto", "auto", "off"),
+            ProxyProtocolSettings.fromEnvironment(env, policy.handshakeTimeout()));
     }
 
     /** @return the ports of the server roles */
@@ -126,7 +129,7 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
         }
     }
 
-    private static boolean bool(String value, String name) {
+    static boolean bool(String value, String name) {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;

@@ -69,6 +69,34 @@ class IceTunnelUsageTest {
     }
 
     @Test
+    void proxyProtocolWithoutTrustedSourcesExitsTwoNamingBothOptions() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "server", "--listen", "127.0.0.1:0",
+            "--forward", "127.0.0.1:8080", "--proxy-protocol", "require");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("--proxy-protocol 'require' needs --proxy-trusted"), err.toString());
+    }
+
+    @Test
+    void badTrustedSourceExitsTwoNamingTheEntry() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "server", "--listen", "127.0.0.1:0",
+            "--forward", "127.0.0.1:8080", "--proxy-protocol", "accept", "--proxy-trusted", "10.0.0.1/40");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("--proxy-trusted entry '10.0.0.1/40': the prefix length must be 0-32"),
+            err.toString());
+    }
+
+    @Test
+    void clientTunnelHasNoProxyProtocolOptions() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "client", "--listen", "127.0.0.1:0",
+            "--connect", "127.0.0.1:9443", "--send-proxy-v2");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("--send-proxy-v2"), err.toString());
+    }
+
+    @Test
     void badDurationExitsTwoNamingTheValue() {
         int status = run(Map.of("ICE_PRESHARED_KEY", KEY), "client", "--listen", "127.0.0.1:0",
             "--connect", "127.0.0.1:9443", "--handshake-timeout", "soon");

@@ -21,6 +21,12 @@ public enum ConnectionOutcome {
     KEY_REJECTED_BY_PEER(Level.WARN, "key rejected by peer"),
     /** The first bytes opened neither a TLS handshake record nor an alert record. */
     NOT_TLS(Level.INFO, "not TLS"),
+    /** A PROXY protocol header was required in front of the stream and none came (server side). */
+    PROXY_HEADER_MISSING(Level.INFO, "PROXY header missing"),
+    /** A PROXY protocol header came from a source that is not trusted to name clients (server side). */
+    PROXY_HEADER_UNTRUSTED(Level.INFO, "PROXY header from an untrusted source"),
+    /** A PROXY protocol header was malformed, cut short or over the size limit (server side). */
+    PROXY_HEADER_INVALID(Level.INFO, "invalid PROXY header"),
     /** The handshake failed for another TLS reason; the log names the alert. */
     TLS_ERROR(Level.INFO, "TLS error"),
     /** The peer closed the connection in the middle of the handshake. */

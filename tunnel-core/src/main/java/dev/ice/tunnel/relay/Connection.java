@@ -26,11 +26,13 @@ final class Connection {
 
     private final String id;
     private final String role;
-    private final String accepted;
+    private final SocketAddress peer;
     private final String target;
     private final long startNanos = System.nanoTime();
     private final ConnectionListener listener;
 
+    private String from;
+    private boolean proxied;
     private ConnectionOutcome outcome = ConnectionOutcome.CLOSED;
     private String detail = "";
     private boolean opened;
@@ -41,7 +43,8 @@ final class Connection {
     Connection(String role, SocketAddress accepted, String target, ConnectionListener listener) {
         this.id = "c" + NEXT_ID.getAndIncrement();
         this.role = role;
-        this.accepted = Endpoint.describe(accepted);
+        this.peer = accepted;
+        this.from = Endpoint.describe(accepted);
         this.target = target;
         this.listener = listener;
     }
@@ -50,13 +53,22 @@ final class Connection {
         return id;
     }
 
+    /**
+     * Records the real client that a trusted PROXY header named, for the open and close lines: the peer is then
+     * the load balancer in front of ICE.
+     */
+    void behindProxy(SocketAddress client) {
+        proxied = true;
+        from = Endpoint.describe(client) + " via " + Endpoint.describe(peer);
+    }
+
     void channelOpened() {
         openChannels++;
     }
 
     void opened(String protocol, String cipherSuite) {
         opened = true;
-        CONNECTIONS.info("{} open {} {} -> {} {} {}", id, role, accepted, target, protocol, cipherSuite);
+        CONNECTIONS.info("{} open {} {} -> {} {} {}", id, role, from, target, protocol, cipherSuite);
         listener.connectionOpened(protocol, cipherSuite);
     }
 
@@ -87,10 +99,10 @@ final class Connection {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         String why = detail.isEmpty() ? "" : " (" + detail + ")";
         if (opened) {
-            CONNECTIONS.atLevel(outcome.level()).log("{} close {} {}{}: up {} B, down {} B, {} ms", id, role,
-                outcome.description(), why, bytesUp, bytesDown, millis);
+            CONNECTIONS.atLevel(outcome.level()).log("{} close {} {}{}: up {} B, down {} B, {} ms{}", id, role,
+                outcome.description(), why, bytesUp, bytesDown, millis, proxied ? ", client " + from : "");
         } else {
-            HANDSHAKES.atLevel(outcome.level()).log("{} {} from {} to {}: {}{} after {} ms", id, role, accepted,
+            HANDSHAKES.atLevel(outcome.level()).log("{} {} from {} to {}: {}{} after {} ms", id, role, from,
                 target, outcome.description(), why, millis);
         }
         listener.connectionClosed(outcome, bytesUp, bytesDown);

@@ -30,7 +30,8 @@ import io.netty.handler.timeout.IdleStateHandler;
  * side and plaintext on the other (or plaintext on both when encryption is off).
  *
  * <p>The TLS side is always finished first: a server tunnel opens no backend connection for a peer that has not
- * proved the key, and a client tunnel reads nothing from the application until the server has.
+ * proved the key, and a client tunnel reads nothing from the application until the server has. A server tunnel
+ * configured for the PROXY protocol reads the header in front of the TLS stream before anything else.
  */
 public final class Tunnel implements AutoCloseable {
 
@@ -108,12 +109,16 @@ public final class Tunnel implements AutoCloseable {
         Optional<SocketAddress> target = targetOf(accepted);
         Connection connection = new Connection(server ? "server" : "client", accepted.remoteAddress(),
             target.map(Endpoint::describe).orElse(config.target().toString()), listener);
+        ProxyProtocolStage proxy = new ProxyProtocolStage(config.proxyProtocol(), connection, accepted, target);
         Leg acceptedLeg = new Leg(connection, true);
         ChannelPipeline pipeline = accepted.pipeline();
         addIdleTimeout(pipeline);
+        if (proxy.readsHeader()) {
+            pipeline.addLast(proxy.newReader(() -> proxyHeaderAccepted(connection, acceptedLeg, target, proxy)));
+        }
         if (server && tls != null) {
             pipeline.addLast(tls.newServerHandler());
-            acceptedLeg.onHandshake(event -> serverHandshakeEnded(event, connection, acceptedLeg, target));
+            acceptedLeg.onHandshake(event -> serverHandshakeEnded(event, connection, acceptedLeg, target, proxy));
         }
         pipeline.addLast(acceptedLeg);
 
@@ -121,9 +126,21 @@ public final class Tunnel implements AutoCloseable {
             connection.fail(ConnectionOutcome.NOT_INTERCEPTED, "no interception rule sent it here, or its port "
                 + "has no role; roles: " + config.target());
             acceptedLeg.abort();
-        } else if (!server || tls == null) {
+        } else if (!server || (tls == null && !proxy.readsHeader())) {
             openedInPlaintextIfUnencrypted(connection);
-            connectTarget(accepted, connection, acceptedLeg, target.get(), true);
+            connectTarget(accepted, connection, acceptedLeg, target.get(), proxy, true);
+        }
+    }
+
+    // Without TLS the service is connected as soon as the header is read; with TLS, once the handshake after it
+    // ends (serverHandshakeEnded).
+    private void proxyHeaderAccepted(Connection connection, Leg acceptedLeg, Optional<SocketAddress> target,
+            ProxyProtocolStage proxy) {
+        if (tls == null && target.isPresent()) {
+            openedInPlaintextIfUnencrypted(connection);
+            Channel accepted = acceptedLeg.channel();
+            accepted.config().setAutoRead(false);
+            connectTarget(accepted, connection, acceptedLeg, target.get(), proxy, true);
         }
     }
 
@@ -137,7 +154,7 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void serverHandshakeEnded(TlsHandshakeEvent event, Connection connection, Leg acceptedLeg,
-            Optional<SocketAddress> target) {
+            Optional<SocketAddress> target, ProxyProtocolStage proxy) {
         if (!event.isSuccess()) {
             connection.fail(event.outcome(), event.detail());
             return;
@@ -147,7 +164,7 @@ public final class Tunnel implements AutoCloseable {
             // Hold the client's data until the backend is there to take it.
             Channel accepted = acceptedLeg.channel();
             accepted.config().setAutoRead(false);
-            connectTarget(accepted, connection, acceptedLeg, target.get(), true);
+            connectTarget(accepted, connection, acceptedLeg, target.get(), proxy, true);
         }
     }
 
@@ -158,7 +175,7 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void connectTarget(Channel accepted, Connection connection, Leg acceptedLeg, SocketAddress target,
-            boolean mayFallBack) {
+            ProxyProtocolStage proxy, boolean mayFallBack) {
         boolean tlsOut = config.mode() == TunnelMode.CLIENT && tls != null;
         Leg targetLeg = new Leg(connection, false);
         if (tlsOut) {
@@ -167,6 +184,7 @@ public final class Tunnel implements AutoCloseable {
         bootstrap(accepted, targetLeg, tlsOut).connect(target).addListener((ChannelFuture connected) -> {
             if (connected.isSuccess()) {
                 if (!tlsOut) {
+                    proxy.sendHeaderTo(connected.channel());
                     Leg.link(acceptedLeg, targetLeg);
                 }
                 return;
@@ -174,7 +192,7 @@ public final class Tunnel implements AutoCloseable {
             Optional<SocketAddress> loopback = mayFallBack ? loopbackFallback(target, connected.cause())
                 : Optional.empty();
             if (loopback.isPresent()) {
-                connectTarget(accepted, connection, acceptedLeg, loopback.get(), false);
+                connectTarget(accepted, connection, acceptedLeg, loopback.get(), proxy, false);
             } else {
                 connection.fail(ConnectionOutcome.UPSTREAM_UNREACHABLE,
                     Endpoint.describe(target) + ": " + connected.cause().getMessage());

@@ -55,6 +55,11 @@ final class HandshakeObserver {
         return complete;
     }
 
+    /** @return whether this is the client's side of the handshake */
+    boolean isClient() {
+        return client;
+    }
+
     /** @return the negotiated protocol, e.g. "TLSv1.3", once complete */
     String protocol() {
         return protocol;

@@ -149,8 +149,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             return;
         }
         if (!observer.isComplete()) {
-            fail(ctx, sawInput ? ConnectionOutcome.HANDSHAKE_ABORTED : ConnectionOutcome.PROBE,
-                "peer closed before the handshake finished");
+            fail(ctx, endedBeforeHandshake(), "peer closed before the handshake finished");
         } else if (!inputClosedReported) {
             inputClosedReported = true;
             ctx.fireUserEventTriggered(new TlsInputClosedEvent(halfClosing.isInputClosed()));
@@ -163,10 +162,19 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
         if (!handshakeReported) {
             handshakeReported = true;
             failed = true;
-            ctx.fireUserEventTriggered(TlsHandshakeEvent.failure(
-                sawInput ? ConnectionOutcome.HANDSHAKE_ABORTED : ConnectionOutcome.PROBE, "connection closed"));
+            ctx.fireUserEventTriggered(TlsHandshakeEvent.failure(endedBeforeHandshake(), "connection closed"));
         }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException && endedBeforeHandshake() == ConnectionOutcome.PROBE
+            && !handshakeReported) {
+            fail(ctx, ConnectionOutcome.PROBE, "reset before a byte of TLS");
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     /**
@@ -239,6 +247,12 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             inputClosedReported = true;
             ctx.fireUserEventTriggered(new TlsInputClosedEvent(true));
         }
+    }
+
+    // A health check connects and closes, or resets as haproxy's do, without a byte: on a server that is a probe,
+    // not worth a line at INFO. A server that does the same to a client has refused it, and the client says so.
+    private ConnectionOutcome endedBeforeHandshake() {
+        return sawInput || observer.isClient() ? ConnectionOutcome.HANDSHAKE_ABORTED : ConnectionOutcome.PROBE;
     }
 
     private static boolean opensTlsRecord(byte first) {

@@ -113,6 +113,51 @@ class TunnelRefusalTest {
     }
 
     @Test
+    void healthChecksThatCloseOrResetWithoutAByteAreProbes() throws Exception {
+        // Proves: a peer that connects and closes, or connects and resets as haproxy's checks do, is counted as a
+        // probe (logged at DEBUG), not as a reset or an aborted handshake.
+        try (Backend echo = Backend.echo();
+             TunnelPair pair = new TunnelPair(echo.address())) {
+            InetSocketAddress server = pair.server.localAddress();
+            try (Socket closes = new Socket(server.getAddress(), server.getPort())) {
+                closes.shutdownOutput();
+                assertEquals(ConnectionOutcome.PROBE, pair.serverEvents.nextClosed(WAIT));
+            }
+            try (Socket resets = new Socket(server.getAddress(), server.getPort())) {
+                Thread.sleep(50);
+                resets.setSoLinger(true, 0);
+            }
+            assertEquals(ConnectionOutcome.PROBE, pair.serverEvents.nextClosed(WAIT));
+        }
+    }
+
+    @Test
+    void serverThatClosesWithoutAnsweringIsAnAbortedHandshakeForTheClient() throws Exception {
+        // Proves: a client tunnel whose server hangs up before a byte of TLS logs it at INFO, not as a probe.
+        try (ServerSocket hangsUp = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             TunnelPair pair = new TunnelPair((InetSocketAddress) hangsUp.getLocalSocketAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket accepted = hangsUp.accept()) {
+                    accepted.shutdownOutput();
+                    accepted.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    // The client's outcome is what the test asserts.
+                }
+            });
+            RecordingListener events = new RecordingListener();
+            try (Tunnel client = Tunnel.start(TunnelPair.config(TunnelMode.CLIENT,
+                     (InetSocketAddress) hangsUp.getLocalSocketAddress(), Duration.ZERO),
+                     new TlsPskContext(new PresharedKey("ice", TunnelPair.KEY), TlsPolicy.DEFAULT), events,
+                     pair.transport);
+                 Socket app = TunnelPair.connect(client)) {
+                assertNoDataThrough(app);
+
+                assertEquals(ConnectionOutcome.HANDSHAKE_ABORTED, events.nextClosed(WAIT));
+            }
+        }
+    }
+
+    @Test
     void resetByTheServiceReachesTheClientAsAReset() throws Exception {
         // Proves: a service that aborts (SO_LINGER 0) makes the application see a reset, not a clean end of stream.
         try (Backend aborter = new Backend(socket -> {
