@@ -22,7 +22,7 @@ final class SocatStream implements AutoCloseable {
      * @param role whose namespace to connect from, e.g. CLIENT
      * @param target host:port, e.g. haproxy's
      */
-    static SocatStream open(Example example, String role, String target) throws IOException {
+    static SocatStream open(TunnelExample example, String role, String target) throws IOException {
         // -t 60: after our end of stream, wait up to 60 s for the rest of the reply; -T 60: give up after 60 s idle.
         // -b 4096: socat is one thread, and a larger block can block it in a write to the connection while the
         // echo it should be reading backs up behind it.
