@@ -31,6 +31,8 @@ INTRUDER_SIDECAR=${PREFIX}intruder-sidecar
 INTRUDER_CURL=${PREFIX}intruder-curl
 OUTSIDER=${PREFIX}outsider
 
+# nobody:nogroup, the client's sidecar's user.
+UNPRIVILEGED_USER=65534:65534
 MARKER=ICE-PLAINTEXT-MARKER-PAGE
 BIG_FILE_BYTES=$((10 * 1024 * 1024))
 READY_TIMEOUT=60
@@ -300,10 +302,12 @@ http {
 EOF
 }
 
-# The key reaches podman through its environment only (-e NAME without a value), never a command line.
+# The key reaches podman through its environment only (-e NAME without a value), never a command line. Further
+# arguments go to podman run, before the image.
 start_sidecar() {
   local name=$1 roles=$2 key=$3
-  ICE_PRESHARED_KEY=$key podman run -d --name "$name" --network "$NETWORK" --cap-add NET_ADMIN \
+  shift 3
+  ICE_PRESHARED_KEY=$key podman run -d --name "$name" --network "$NETWORK" --cap-add NET_ADMIN "$@" \
     -e ICE_ROLES="$roles" -e ICE_CRYPTO_STRATEGY=ice -e ICE_ENCRYPTION_ENABLED=True -e ICE_PRESHARED_KEY \
     "$IMAGE" >/dev/null
 }
@@ -367,8 +371,9 @@ start_example() {
   start_nginx
   await_nginx || return 1
 
-  # The client's sidecar must be ready before curl runs, or curl's first requests would leave in plaintext.
-  start_sidecar "$CLIENT_SIDECAR" client:tcp:80 "$key"
+  # The client's sidecar must be ready before curl runs, or curl's first requests would leave in plaintext. It runs
+  # with the least it needs: no root, and NET_ADMIN as its only capability (the server's has podman's defaults too).
+  start_sidecar "$CLIENT_SIDECAR" client:tcp:80 "$key" --user "$UNPRIVILEGED_USER" --cap-drop all
   await_ready "$CLIENT_SIDECAR" || return 1
   start_curl "$CURL" "$CLIENT_SIDECAR"
 }
@@ -392,6 +397,19 @@ stop_capture() {
 }
 
 # --- the checks on the running example ----------------------------------------------------------------------------
+
+# podman hands capabilities added with --cap-add to a non-root user as ambient ones, so Java and the nft it runs
+# have NET_ADMIN without root. CapEff 0x1000 is NET_ADMIN (bit 12, capabilities(7)) alone.
+check_least_privilege() {
+  local status
+  status=$(podman exec "$CLIENT_SIDECAR" cat /proc/1/status)
+  if grep -qE "^Uid:\s+${UNPRIVILEGED_USER%%:*}\s" <<<"$status" && grep -qE '^CapEff:\s+0+1000$' <<<"$status"; then
+    pass "$CLIENT_SIDECAR runs as uid ${UNPRIVILEGED_USER%%:*} with NET_ADMIN as its only capability"
+  else
+    fail "$CLIENT_SIDECAR runs as uid ${UNPRIVILEGED_USER%%:*} with only NET_ADMIN" \
+      "$(grep -E '^(Uid|CapEff):' <<<"$status" | paste -sd' ')"
+  fi
+}
 
 check_banners() {
   local name
@@ -641,6 +659,7 @@ main() {
   key=$(generate_key)
   start_example "$key" || die "the example did not start"
   check_banners
+  check_least_privilege
   start_capture
   check_page
   check_big_file
