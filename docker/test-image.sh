@@ -169,7 +169,7 @@ EOF
 import_rootfs() {
   local rootfs=$1 image=$2 recipe=$3
   shift 3
-  tar -C "$rootfs" -c . | podman import --change "LABEL dev.ice.recipe=$recipe" "$@" - "$image" >/dev/null
+  tar -C "$rootfs" -c . | podman import --quiet --change "LABEL dev.ice.recipe=$recipe" "$@" - "$image" >/dev/null
   rm -rf "$rootfs"
   say "imported $image"
 }
