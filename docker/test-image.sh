@@ -71,21 +71,15 @@ fail() {
   say "FAIL  $1${2:+: $2}"
 }
 
-# $1 is the script's exit status: a run that stopped early has failed even if no check did.
+# The last line has the plain "N passed, N failed" form that CI reads.
 print_summary() {
-  local status=$1 line
+  local line
   echo
   echo "docker/test-image.sh summary:"
   for line in "${checks[@]}"; do
     echo "  $line"
   done
-  if [ "$status" -eq 0 ]; then
-    echo "ALL PASSED (${#checks[@]} checks)"
-  elif [ "$failures" -gt 0 ]; then
-    echo "FAILED: $failures of ${#checks[@]} checks"
-  else
-    echo "FAILED: stopped early (exit $status) after ${#checks[@]} checks; the lines above say why"
-  fi
+  echo "test-image: $((${#checks[@]} - failures)) passed, $failures failed"
 }
 
 # --- the machine --------------------------------------------------------------------------------------------------
@@ -620,10 +614,14 @@ cleanup() {
     restore_ip_forward
     check_host_restored
   fi
-  if [ "$status" -eq 0 ] && [ "$failures" -gt 0 ]; then
+  # A run that stopped early has failed even if no check did.
+  if [ "$status" -ne 0 ] && [ "$failures" -eq 0 ]; then
+    fail "the test runs to its end" "it stopped early with exit $status; the lines above say why"
+  fi
+  if [ "$failures" -gt 0 ]; then
     status=1
   fi
-  print_summary "$status"
+  print_summary
   # A failed run keeps its logs and capture for a look.
   if [ -n "$WORK" ] && [ "$status" -eq 0 ] && [ "${ICE_TEST_KEEP_WORK:-0}" != 1 ]; then
     rm -rf "$WORK"
