@@ -296,14 +296,23 @@ http {
 EOF
 }
 
-# The key reaches podman through its environment only (-e NAME without a value), never a command line. Further
-# arguments go to podman run, before the image.
+# A key reaches podman through its environment only (-e NAME without a value), never a command line. With no key,
+# the further arguments, which go to podman run before the image, must name a key file.
 start_sidecar() {
-  local name=$1 roles=$2 key=$3
+  local name=$1 roles=$2 key=$3 key_variable=()
   shift 3
+  if [ -n "$key" ]; then
+    key_variable=(-e ICE_PRESHARED_KEY)
+  fi
   ICE_PRESHARED_KEY=$key podman run -d --name "$name" --network "$NETWORK" --cap-add NET_ADMIN "$@" \
-    -e ICE_ROLES="$roles" -e ICE_CRYPTO_STRATEGY=ice -e ICE_ENCRYPTION_ENABLED=True -e ICE_PRESHARED_KEY \
+    -e ICE_ROLES="$roles" -e ICE_CRYPTO_STRATEGY=ice -e ICE_ENCRYPTION_ENABLED=True "${key_variable[@]}" \
     "$IMAGE" >/dev/null
+}
+
+# The key as a file for the server's sidecar, as a Kubernetes Secret would mount it.
+write_key_file() {
+  mkdir -m 700 "$WORK/psk"
+  (umask 077 && echo "$1" >"$WORK/psk/key")
 }
 
 # Writes what `podman logs` shows for a container to the work dir, and prints the file's name. Reading a file, not
@@ -358,15 +367,20 @@ start_curl() {
     sh -c 'trap "exit 0" TERM; sleep infinity & wait' >/dev/null
 }
 
+# The server's sidecar runs as examples/nginx/k8s/nginx.yaml runs it: root with NET_ADMIN as its only capability, no
+# privilege escalation, a read-only root file system with a writable /tmp, and its key from a file.
 start_example() {
   local key=$1
-  start_sidecar "$SERVER_SIDECAR" server:tcp:80 "$key"
+  write_key_file "$key"
+  start_sidecar "$SERVER_SIDECAR" server:tcp:80 "" --cap-drop all --security-opt no-new-privileges \
+    --read-only --read-only-tmpfs=false --tmpfs /tmp \
+    -v "$WORK/psk:/etc/ice:ro" -e ICE_PRESHARED_KEY_FILE=/etc/ice/key
   await_ready "$SERVER_SIDECAR" || return 1
   start_nginx
   await_nginx || return 1
 
   # The client's sidecar must be ready before curl runs, or curl's first requests would leave in plaintext. It runs
-  # with the least it needs: no root, and NET_ADMIN as its only capability (the server's has podman's defaults too).
+  # with the least it needs: no root, and NET_ADMIN as its only capability.
   start_sidecar "$CLIENT_SIDECAR" client:tcp:80 "$key" --user "$UNPRIVILEGED_USER" --cap-drop all
   await_ready "$CLIENT_SIDECAR" || return 1
   start_curl "$CURL" "$CLIENT_SIDECAR"
@@ -392,15 +406,26 @@ stop_capture() {
 
 # --- the checks on the running example ----------------------------------------------------------------------------
 
-# podman hands capabilities added with --cap-add to a non-root user as ambient ones, so Java and the nft it runs
-# have NET_ADMIN without root. CapEff 0x1000 is NET_ADMIN (bit 12, capabilities(7)) alone.
+# The sidecars' first processes, as the kernel sees them. CapEff 0x1000 is NET_ADMIN (bit 12, capabilities(7))
+# alone. The client's runs as nobody: podman hands capabilities added with --cap-add to a non-root user as ambient
+# ones, so Java and the nft it runs have NET_ADMIN without root.
 check_least_privilege() {
-  local status
-  status=$(podman exec "$CLIENT_SIDECAR" cat /proc/1/status)
-  if grep -qE "^Uid:\s+${UNPRIVILEGED_USER%%:*}\s" <<<"$status" && grep -qE '^CapEff:\s+0+1000$' <<<"$status"; then
-    pass "$CLIENT_SIDECAR runs as uid ${UNPRIVILEGED_USER%%:*} with NET_ADMIN as its only capability"
+  check_runs_as "$SERVER_SIDECAR" 0
+  check_runs_as "$CLIENT_SIDECAR" "${UNPRIVILEGED_USER%%:*}"
+  if [ "$(podman inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$SERVER_SIDECAR")" = true ]; then
+    pass "$SERVER_SIDECAR runs on a read-only root file system, with its key from a file"
   else
-    fail "$CLIENT_SIDECAR runs as uid ${UNPRIVILEGED_USER%%:*} with only NET_ADMIN" \
+    fail "$SERVER_SIDECAR runs on a read-only root file system" "its root file system is writable"
+  fi
+}
+
+check_runs_as() {
+  local name=$1 uid=$2 status
+  status=$(podman exec "$name" cat /proc/1/status)
+  if grep -qE "^Uid:\s+$uid\s" <<<"$status" && grep -qE '^CapEff:\s+0+1000$' <<<"$status"; then
+    pass "$name runs as uid $uid with NET_ADMIN as its only capability"
+  else
+    fail "$name runs as uid $uid with NET_ADMIN as its only capability" \
       "$(grep -E '^(Uid|CapEff):' <<<"$status" | paste -sd' ')"
   fi
 }
