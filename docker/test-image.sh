@@ -236,7 +236,7 @@ build_image() {
 report_image_size() {
   local bytes
   bytes=$(podman image inspect --format '{{.Size}}' "$IMAGE")
-  pass "image size $((bytes / 1000 / 1000)) MB ($bytes bytes, uncompressed)"
+  pass "image size $(awk -v bytes="$bytes" 'BEGIN { printf "%.1f", bytes / 1e6 }') MB ($bytes bytes, uncompressed)"
 }
 
 # --- the example --------------------------------------------------------------------------------------------------
