@@ -1,11 +1,15 @@
 package dev.ice.tunnel.udp;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 
 /**
  * Where a flow's worker sends datagrams: a connected socket of the flow's own, or a shared socket with the peer's
@@ -14,8 +18,14 @@ import io.netty.channel.socket.DatagramPacket;
  * <p>The bytes are copied into a direct buffer, which the kernel needs anyway, so that BouncyCastle may reuse its
  * array at once. A socket whose outbound buffer is over its high-water mark takes nothing more: the datagram is
  * dropped and counted, as the kernel drops a datagram its socket buffer has no room for.
+ *
+ * <p>Netty 4.2.18's epoll datagram channel silently skips a write of zero bytes, yet a zero-length datagram is valid
+ * UDP that some protocols use as a keepalive; such a datagram is sent through the channel's own socket instead, on
+ * its event loop so that the socket cannot be closed meanwhile.
  */
 final class Outlet {
+
+    private static final ByteBuffer NOTHING = ByteBuffer.allocateDirect(1);
 
     private final Channel channel;
     private final Supplier<InetSocketAddress> recipient;
@@ -40,9 +50,30 @@ final class Outlet {
         if (!channel.isActive() || !channel.isWritable()) {
             return false;
         }
+        if (length == 0) {
+            channel.eventLoop().execute(this::sendEmpty);
+            return true;
+        }
         ByteBuf buffer = channel.alloc().directBuffer(length).writeBytes(data, offset, length);
         Object message = recipient == null ? buffer : new DatagramPacket(buffer, recipient.get());
         channel.writeAndFlush(message, channel.voidPromise());
         return true;
+    }
+
+    private void sendEmpty() {
+        if (!channel.isOpen()) {
+            return;
+        }
+        Socket socket = new Socket(((UnixChannel) channel).fd().intValue());
+        try {
+            if (recipient == null) {
+                socket.send(NOTHING, 0, 0);
+            } else {
+                InetSocketAddress to = recipient.get();
+                socket.sendTo(NOTHING, 0, 0, to.getAddress(), to.getPort());
+            }
+        } catch (IOException e) {
+            // As for any datagram: a full buffer or an ICMP error from an earlier one loses it, as UDP may.
+        }
     }
 }

@@ -14,6 +14,10 @@ import io.netty.channel.socket.DatagramPacket;
  *
  * <p>An ICMP port unreachable on that socket (ECONNREFUSED on a connected UDP socket, udp(7)) ends the flow as
  * upstream unreachable: nothing listens at the target, and a peer that keeps sending opens a new flow later.
+ *
+ * <p>Limitation: a zero-length datagram from the target never reaches the flow, because Netty 4.2.18 reads a
+ * connected datagram socket with recv(2) and takes a zero-byte read for "nothing to read". The socket stays
+ * connected anyway, since only a connected UDP socket hears of ICMP errors without IP_RECVERR.
  */
 final class TargetSocketHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
