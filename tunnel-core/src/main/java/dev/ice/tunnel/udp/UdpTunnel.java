@@ -254,8 +254,8 @@ public final class UdpTunnel implements AutoCloseable {
         InetSocketAddress peer = first.sender();
         if (table.isFull()) {
             drops.dropped(ConnectionOutcome.FLOW_LIMIT, first.bytes().length, "refused a new flow from "
-                + Endpoint.describe(peer) + ": " + table.size() + " flows are open, the most allowed; raise the "
-                + "flow limit (--max-flows) or shorten the idle timeout");
+                + Endpoint.describe(peer) + ": the tunnel holds its maximum of " + table.maxFlows() + " flows; "
+                + "raise the flow limit (--max-flows) or shorten the idle timeout");
             return null;
         }
         Optional<InetSocketAddress> destination = routing.destination(peer, recipient);
