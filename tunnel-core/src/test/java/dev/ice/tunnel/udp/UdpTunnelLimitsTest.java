@@ -126,7 +126,11 @@ class UdpTunnelLimitsTest {
     }
 
     static void roundTrip(App app, UdpTunnelPair pair, byte[] sent) throws Exception {
-        app.send(sent, pair.client.localAddress());
+        roundTrip(app, pair.client, sent);
+    }
+
+    static void roundTrip(App app, UdpTunnel client, byte[] sent) throws Exception {
+        app.send(sent, client.localAddress());
         App.Reply reply = app.receive(WAIT);
         assertNotNull(reply, "no reply to a " + sent.length + "-byte datagram");
         assertArrayEquals(sent, reply.bytes());
