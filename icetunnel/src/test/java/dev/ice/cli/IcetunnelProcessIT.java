@@ -84,7 +84,7 @@ class IcetunnelProcessIT {
                 garbage.setSoTimeout(10_000);
                 garbage.getInputStream().readAllBytes();
             }
-            awaitLog("server.log", "not TLS (first byte 0x47 is not a TLS handshake record)");
+            awaitLog("server.log", "not TLS (first byte 0x47 opens neither a TLS handshake nor an alert record)");
 
             server.destroy();
             client.destroy();
