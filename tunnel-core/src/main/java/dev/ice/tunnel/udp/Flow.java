@@ -171,9 +171,7 @@ final class Flow implements Runnable {
     /** BouncyCastle's send: one ciphertext datagram out. */
     void sendCiphertext(byte[] buffer, int offset, int length) {
         Outlet out = client ? toTarget : toPeer;
-        if (!out.send(buffer, offset, length)) {
-            drop(ConnectionOutcome.FLOW_BACKLOG_FULL, length, "its socket's send buffer is full");
-        }
+        sent(out.send(buffer, offset, length), length);
     }
 
     /** BouncyCastle closed the transport: after close_notify (either way) or a fatal alert. */
@@ -254,11 +252,17 @@ final class Flow implements Runnable {
 
     private void deliver(byte[] buffer, int length) {
         Outlet out = client ? toPeer : toTarget;
-        if (out.send(buffer, 0, length)) {
+        if (sent(out.send(buffer, 0, length), length)) {
             count(!client, length);
-        } else {
+        }
+    }
+
+    // A closed socket means the flow or the tunnel is ending: nothing to count, the close line says why.
+    private boolean sent(Outlet.Sent sent, int length) {
+        if (sent == Outlet.Sent.BACKLOG_FULL) {
             drop(ConnectionOutcome.FLOW_BACKLOG_FULL, length, "its socket's send buffer is full");
         }
+        return sent == Outlet.Sent.SENT;
     }
 
     private void count(boolean up, int bytes) {

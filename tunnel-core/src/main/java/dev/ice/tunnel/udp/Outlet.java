@@ -45,19 +45,32 @@ final class Outlet {
         return new Outlet(channel, recipient);
     }
 
-    /** @return false if the datagram was dropped because the socket is backed up or closed */
-    boolean send(byte[] data, int offset, int length) {
-        if (!channel.isActive() || !channel.isWritable()) {
-            return false;
+    /** What became of a datagram handed to {@link #send}. */
+    enum Sent {
+        /** Written, or queued to be. */
+        SENT,
+        /** Dropped: the socket's outbound buffer is over its high-water mark. */
+        BACKLOG_FULL,
+        /** Dropped: the socket is closed, because the flow or the tunnel is ending. */
+        CLOSED
+    }
+
+    /** @return whether the datagram went out, and why not */
+    Sent send(byte[] data, int offset, int length) {
+        if (!channel.isActive()) {
+            return Sent.CLOSED;
+        }
+        if (!channel.isWritable()) {
+            return Sent.BACKLOG_FULL;
         }
         if (length == 0) {
             channel.eventLoop().execute(this::sendEmpty);
-            return true;
+            return Sent.SENT;
         }
         ByteBuf buffer = channel.alloc().directBuffer(length).writeBytes(data, offset, length);
         Object message = recipient == null ? buffer : new DatagramPacket(buffer, recipient.get());
         channel.writeAndFlush(message, channel.voidPromise());
-        return true;
+        return Sent.SENT;
     }
 
     private void sendEmpty() {

@@ -72,6 +72,7 @@ public final class UdpTunnel implements AutoCloseable {
     private final FlowSettings settings;
     private final Bootstrap targetSockets;
     private final Flow.Owner owner = new Owner();
+    private volatile boolean closing;
 
     private UdpTunnel(UdpTunnelConfig config, FlowRouting routing, DtlsPskContext dtls, ConnectionListener listener,
             Transport transport, boolean ipv6Path) {
@@ -143,10 +144,13 @@ public final class UdpTunnel implements AutoCloseable {
         return settings.maxPayload();
     }
 
-    /** Stops receiving, and ends every flow with close_notify, waiting a few seconds for them to finish. */
+    /**
+     * Ends every flow with close_notify, waiting a few seconds for them to finish, then closes the listener. New
+     * peers are ignored meanwhile; the listener stays open until then so that close_notify can reach them.
+     */
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        closing = true;
         for (Flow flow : table.all()) {
             flow.stop(ConnectionOutcome.SHUTDOWN, "");
         }
@@ -154,6 +158,7 @@ public final class UdpTunnel implements AutoCloseable {
         while (table.size() > 0 && System.nanoTime() < deadline) {
             sleepBriefly();
         }
+        channel.close().syncUninterruptibly();
     }
 
     private static FlowSettings settings(UdpTunnelConfig config, boolean ipv6, DropLog drops) {
@@ -188,6 +193,9 @@ public final class UdpTunnel implements AutoCloseable {
     }
 
     private void onDatagram(DatagramPacket packet) {
+        if (closing) {
+            return;
+        }
         InetSocketAddress peer = packet.sender();
         InetSocketAddress recipient = packet.recipient();
         Datagram datagram = new Datagram(ByteBufUtil.getBytes(packet.content()), peer);
