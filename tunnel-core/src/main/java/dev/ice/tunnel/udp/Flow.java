@@ -128,6 +128,11 @@ final class Flow implements Runnable {
         accept(datagram, client);
     }
 
+    /** Wakes the worker if it waits past its deadline; from the tunnel's sweep. */
+    void wakeIfDue(long nowNanos) {
+        inbox.wakeIfDue(nowNanos);
+    }
+
     /** Ends the flow for a reason of this side's: the tunnel stops, or the target is unreachable. */
     void stop(ConnectionOutcome reason, String detail) {
         record.fail(reason, detail);

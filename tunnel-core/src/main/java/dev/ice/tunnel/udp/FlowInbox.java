@@ -1,6 +1,7 @@
 package dev.ice.tunnel.udp;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -12,8 +13,15 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * plaintext for it to seal. Each queue has one producer (an event loop) and one consumer (the worker), so they are
  * JCTools' single-producer single-consumer arrays; the atomic flavour, which needs no {@code sun.misc.Unsafe}.
  *
- * <p>The worker parks when both are empty and is unparked by each offer. A full queue drops the datagram, as a
- * full socket buffer would, and the caller counts it.
+ * <p>The worker parks when both are empty, after raising {@code waiting}; a producer unparks it only when that
+ * flag is up, since unparking a virtual thread that is not parked still costs a scheduler round trip. A full queue
+ * drops the datagram, as a full socket buffer would, and the caller counts it.
+ *
+ * <p>A timed park of a virtual thread schedules and cancels a timer task each time, which cut the handoff rate
+ * several times over in {@code FlowInboxBenchmark}. So once the session is established the worker parks without a
+ * timeout and publishes its deadline, and the tunnel's sweep ({@link #wakeIfDue}) wakes it when the deadline
+ * passes; the idle timeout is then kept to within a sweep period. During the handshake, whose retransmission timers
+ * want precision, the park is timed.
  */
 final class FlowInbox {
 
@@ -23,6 +31,8 @@ final class FlowInbox {
     private final SpscAtomicArrayQueue<Datagram> ciphertext = new SpscAtomicArrayQueue<>(CAPACITY);
     private final SpscAtomicArrayQueue<Datagram> plaintext = new SpscAtomicArrayQueue<>(CAPACITY);
     private volatile Thread worker;
+    private volatile boolean waiting;
+    private volatile long wakeAtNanos;
     private volatile boolean closing;
     private boolean established;
 
@@ -57,6 +67,13 @@ final class FlowInbox {
         wake();
     }
 
+    /** Wakes the worker if it is parked past its deadline; called by the tunnel's sweep. */
+    void wakeIfDue(long nowNanos) {
+        if (waiting && nowNanos - wakeAtNanos >= 0) {
+            wake();
+        }
+    }
+
     /** @return whether {@link #close()} was called */
     boolean isClosing() {
         return closing;
@@ -71,8 +88,8 @@ final class FlowInbox {
      * @throws SocketTimeoutException when the wait ends first, which BouncyCastle takes as "nothing yet"
      */
     Datagram awaitCiphertext(int waitMillis) throws IOException {
-        long deadline = waitMillis == 0 ? Long.MAX_VALUE
-            : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        boolean forever = waitMillis == 0;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (true) {
             Datagram next = ciphertext.poll();
             if (next != null) {
@@ -85,17 +102,37 @@ final class FlowInbox {
                 throw FlowInterrupt.PLAINTEXT_WAITING;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (!forever && left <= 0) {
                 throw new SocketTimeoutException("no datagram within " + waitMillis + " ms");
             }
-            LockSupport.parkNanos(this, left);
+            parkUnlessFed(forever, deadline, left);
         }
+    }
+
+    // Raise the flag, then look once more: a datagram offered before the flag went up is seen here, and one
+    // offered after it finds the flag up and unparks us.
+    private void parkUnlessFed(boolean forever, long deadline, long left) {
+        wakeAtNanos = forever ? Long.MAX_VALUE : deadline;
+        waiting = true;
+        if (ciphertext.isEmpty() && !closing && !(established && !plaintext.isEmpty())) {
+            if (forever || established) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, left);
+            }
+        }
+        waiting = false;
     }
 
     private boolean offer(SpscAtomicArrayQueue<Datagram> queue, Datagram datagram) {
         boolean queued = queue.offer(datagram);
         if (queued) {
-            wake();
+            // The queue publishes with a release store, which a later load may pass; the fence keeps the worker
+            // from missing both the datagram and the unpark (a Dekker handshake with parkUnlessFed).
+            VarHandle.fullFence();
+            if (waiting) {
+                wake();
+            }
         }
         return queued;
     }

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 /**
  * A listener's open flows, by flow key and (server side) by RFC 9146 connection ID, bounded in number.
@@ -61,6 +62,11 @@ final class FlowTable {
     /** @return the number of flows open or handshaking */
     int size() {
         return byKey.size();
+    }
+
+    /** Runs an action for each flow, without copying the table. */
+    void forEach(Consumer<Flow> action) {
+        byKey.values().forEach(action);
     }
 
     /** @return a snapshot of the flows */

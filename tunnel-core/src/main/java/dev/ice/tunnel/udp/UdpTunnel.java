@@ -3,6 +3,7 @@ package dev.ice.tunnel.udp;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -59,6 +60,8 @@ public final class UdpTunnel implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
     private static final int MINIMUM_PLAINTEXT_READ = 2048;
     private static final long CLOSE_WAIT_MILLIS = 3000;
+    // How often parked workers past their deadline are woken: the idle timeout's precision (see FlowInbox).
+    private static final long SWEEP_MILLIS = 200;
 
     private final UdpTunnelConfig config;
     private final FlowRouting routing;
@@ -72,6 +75,7 @@ public final class UdpTunnel implements AutoCloseable {
     private final FlowSettings settings;
     private final Bootstrap targetSockets;
     private final Flow.Owner owner = new Owner();
+    private final ScheduledFuture<?> sweep;
     private volatile boolean closing;
 
     private UdpTunnel(UdpTunnelConfig config, FlowRouting routing, DtlsPskContext dtls, ConnectionListener listener,
@@ -91,6 +95,8 @@ public final class UdpTunnel implements AutoCloseable {
             .channel(EpollDatagramChannel.class)
             .option(ChannelOption.RCVBUF_ALLOCATOR, readBuffer(!client))
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        this.sweep = channel.eventLoop().scheduleAtFixedRate(this::wakeOverdueWorkers, SWEEP_MILLIS, SWEEP_MILLIS,
+            TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -158,7 +164,13 @@ public final class UdpTunnel implements AutoCloseable {
         while (table.size() > 0 && System.nanoTime() < deadline) {
             sleepBriefly();
         }
+        sweep.cancel(false);
         channel.close().syncUninterruptibly();
+    }
+
+    private void wakeOverdueWorkers() {
+        long now = System.nanoTime();
+        table.forEach(flow -> flow.wakeIfDue(now));
     }
 
     private static FlowSettings settings(UdpTunnelConfig config, boolean ipv6, DropLog drops) {
