@@ -49,8 +49,12 @@ import io.netty.channel.socket.DatagramPacket;
  * sends close_notify). At most {@code maxFlows} exist at once; what would open another is dropped and logged.
  * Datagrams larger than {@link DatagramLimits#maxPayload} are dropped, counted and logged, never cut.
  *
- * <p>Known issues: a client flow whose server restarted without close_notify goes on sending into the void until
- * its idle timeout, because DTLS 1.2 has no stateless reset; the target host name is resolved once, at start.
+ * <p>Limitation: a client flow whose server restarted without sending close_notify goes on sending into the void
+ * until the flow has been idle for the idle timeout (so for as long as the application keeps sending, and until
+ * its next datagram after a quiet spell), because DTLS 1.2 has no stateless reset and the restarted server cannot
+ * authenticate a record of a session it forgot. A server that is down, rather than restarted, ends the flow at
+ * once through ICMP port unreachable. DTLS heartbeats (RFC 6520) could detect the restart but OpenSSL 3.0 has
+ * dropped them.
  */
 public final class UdpTunnel implements AutoCloseable {
 
@@ -111,6 +115,8 @@ public final class UdpTunnel implements AutoCloseable {
      */
     public static UdpTunnel start(UdpTunnelConfig config, DtlsPskContext dtls, ConnectionListener listener,
             Transport transport) {
+        // Limitation: the target's name is resolved once, here, because the path's address family and the
+        // largest datagram follow from it; a target that moves needs a restart.
         InetSocketAddress target = new InetSocketAddress(config.target().host(), config.target().port());
         if (target.isUnresolved()) {
             throw new IllegalArgumentException("UDP target '" + config.target() + "': cannot resolve the host; give "

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.ice.tunnel.ConnectionOutcome;
 import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.relay.Transport;
+import dev.ice.tunnel.relay.TunnelMode;
 import dev.ice.tunnel.tls.DtlsHandshakeException;
 import dev.ice.tunnel.tls.DtlsPskContext;
 
@@ -109,6 +113,31 @@ class UdpTunnelRefusalTest {
                 assertEquals(0, echo.received());
             } finally {
                 senders.forEach(App::close);
+            }
+        }
+    }
+
+    @Test
+    void serverThatIsNotListeningEndsTheFlowAtOnceAsUpstreamUnreachable() throws Exception {
+        // Proves: when nothing listens at the client tunnel's target, the ICMP port unreachable that the
+        // ClientHello draws ends the flow as upstream unreachable well before the handshake timeout.
+        FlowEvents events = new FlowEvents();
+        try (Transport transport = Transport.start(1); App app = new App()) {
+            InetSocketAddress nobody;
+            try (DatagramSocket closed = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    0))) {
+                nobody = (InetSocketAddress) closed.getLocalSocketAddress();
+            }
+            UdpTunnel client = UdpTunnel.start(UdpTunnelPair.config(TunnelMode.CLIENT, nobody, WAIT, 16),
+                new DtlsPskContext(UdpTunnelPair.KEY, UdpTunnelPair.QUICK), events, transport);
+            try {
+                long start = System.nanoTime();
+                app.send("anyone?".getBytes(StandardCharsets.US_ASCII), client.localAddress());
+
+                assertEquals(ConnectionOutcome.UPSTREAM_UNREACHABLE, events.nextClosed(WAIT).outcome());
+                assertTrue(System.nanoTime() - start < UdpTunnelPair.QUICK.handshakeTimeout().toNanos());
+            } finally {
+                client.close();
             }
         }
     }
