@@ -118,6 +118,11 @@ final class Flow implements Runnable {
         return established;
     }
 
+    /** @return whether the flow is ending, so that a new datagram from its peer must open a new flow */
+    boolean isEnding() {
+        return inbox.isClosing();
+    }
+
     /** Takes a datagram the peer sent to the listener; on the event loop. */
     void fromPeer(Datagram datagram) {
         accept(datagram, !client);
@@ -224,6 +229,7 @@ final class Flow implements Runnable {
                 int waitMillis = idleWaitMillis();
                 if (waitMillis <= 0) {
                     record.fail(ConnectionOutcome.IDLE_TIMEOUT, "");
+                    inbox.close();
                     return;
                 }
                 int length = receiveOne(session, buffer, waitMillis);

@@ -218,6 +218,11 @@ public final class UdpTunnel implements AutoCloseable {
         InetSocketAddress recipient = packet.recipient();
         Datagram datagram = new Datagram(ByteBufUtil.getBytes(packet.content()), peer);
         Flow flow = table.find(routing.flowKey(peer, recipient));
+        if (flow != null && flow.isEnding()) {
+            // It is sending close_notify: what comes now belongs to the peer's next flow.
+            table.remove(flow.key(), flow);
+            flow = null;
+        }
         if (client) {
             onPlaintext(flow, datagram, recipient);
         } else {
