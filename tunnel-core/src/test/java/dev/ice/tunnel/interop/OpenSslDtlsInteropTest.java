@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.ice.tunnel.ConnectionOutcome;
 import dev.ice.tunnel.Endpoint;
@@ -62,16 +64,17 @@ class OpenSslDtlsInteropTest {
         }
     }
 
-    @Test
-    void iceUdpClientTalksBothWaysWithOpenSslDtlsServer() throws Exception {
+    @ParameterizedTest(name = "s_server -cipher {0}")
+    @ValueSource(strings = {"DHE-PSK-AES128-GCM-SHA256", "DEFAULT"})
+    void iceUdpClientTalksBothWaysWithOpenSslDtlsServer(String cipher) throws Exception {
         // Proves: an ICE UDP client tunnel completes DTLS 1.2 with openssl s_server (-nocert, PSK, limited to
-        // DHE-PSK-AES128-GCM-SHA256), the app's datagram reaches s_server, and what s_server sends comes back to
-        // the app from the address the app sent to.
+        // DHE-PSK-AES128-GCM-SHA256 or with OpenSSL's default list), the app's datagram reaches s_server, and what
+        // s_server sends comes back to the app from the address the app sent to.
         PresharedKey key = Interop.randomKey();
         ConnectionRecorder recorder = new ConnectionRecorder();
         try (ExternalPeer server = ExternalPeer.start(OPENSSL, "s_server", "-dtls1_2", "-accept", "127.0.0.1:0",
                 "-nocert", "-psk", Interop.hex(key), "-psk_identity", IDENTITY, "-naccept", "1", "-cipher",
-                "DHE-PSK-AES128-GCM-SHA256")) {
+                cipher)) {
             int port = Integer.parseInt(server.awaitStdoutLine(ACCEPT, STEP).group(1));
             UdpTunnel tunnel = tunnel(TunnelMode.CLIENT, port, key, DtlsPolicy.DEFAULT, recorder);
             try (Socket app = new Socket()) {
