@@ -2,6 +2,7 @@ package dev.ice.tunnel.tls;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -46,16 +47,30 @@ public final class DtlsPskContext {
     }
 
     /**
-     * Runs a client handshake.
+     * Runs a client handshake without heartbeats.
      *
      * @param transport sends to and receives from the server
      * @return the established session
      * @throws DtlsHandshakeException naming the outcome, e.g. a timeout or a key the server refused
      */
     public DtlsSession connect(DatagramTransport transport) throws DtlsHandshakeException {
+        return connect(transport, Duration.ZERO);
+    }
+
+    /**
+     * Runs a client handshake.
+     *
+     * @param transport sends to and receives from the server
+     * @param heartbeat how often to check that the server still holds the session (RFC 6520), if it agrees, and
+     *     how long it may take to answer; {@link DtlsSession#receive} then fails when it does not. Zero for none
+     * @return the established session
+     * @throws DtlsHandshakeException naming the outcome, e.g. a timeout or a key the server refused
+     */
+    public DtlsSession connect(DatagramTransport transport, Duration heartbeat) throws DtlsHandshakeException {
         HandshakeObserver observer = new HandshakeObserver(true);
         DtlsProgress progress = new DtlsProgress();
-        IceDtlsClient client = new IceDtlsClient(crypto, key, policy, observer, progress);
+        IceDtlsClient client = new IceDtlsClient(crypto, key, policy, observer, progress,
+            (int) Math.min(Integer.MAX_VALUE, heartbeat.toMillis()));
         try {
             DTLSTransport established = new DTLSClientProtocol().connect(client, transport);
             return new DtlsSession(established, observer.protocol(), observer.cipherSuite(), false);

@@ -5,6 +5,9 @@ import java.io.IOException;
 import org.bouncycastle.tls.DTLSRecordCallback;
 import org.bouncycastle.tls.DTLSRecordFlags;
 import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.TlsTimeoutException;
+
+import dev.ice.tunnel.ConnectionOutcome;
 
 /**
  * An established DTLS 1.2 association: one datagram in, one record out, and back.
@@ -74,6 +77,7 @@ public final class DtlsSession implements AutoCloseable {
      * @param onPeerMoveConfirmed run when a record authenticated by the connection ID is the newest yet seen, the
      *     point where RFC 9146 §6 lets a server update the peer's address to the one the record came from
      * @return the payload's length, or -1 if no record came in time
+     * @throws TlsFailureException if the server left heartbeats unanswered (upstream unreachable)
      * @throws IOException if the peer sent a fatal alert or the transport failed
      */
     public int receive(byte[] buffer, int waitMillis, Runnable onPeerMoveConfirmed) throws IOException {
@@ -83,7 +87,12 @@ public final class DtlsSession implements AutoCloseable {
                 onPeerMoveConfirmed.run();
             }
         };
-        return transport.receive(buffer, 0, buffer.length, waitMillis, newest);
+        try {
+            return transport.receive(buffer, 0, buffer.length, waitMillis, newest);
+        } catch (TlsTimeoutException silent) {
+            throw new TlsFailureException(ConnectionOutcome.UPSTREAM_UNREACHABLE, "the server stopped answering "
+                + "heartbeats: it restarted or went away", silent);
+        }
     }
 
     /** Sends close_notify and closes the transport under it. */

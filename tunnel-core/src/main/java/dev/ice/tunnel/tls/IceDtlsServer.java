@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
+import org.bouncycastle.tls.HeartbeatMode;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsPSKIdentityManager;
@@ -42,6 +43,12 @@ final class IceDtlsServer extends PSKTlsServer {
     @Override
     protected int[] getSupportedCipherSuites() {
         return DtlsCipherSuites.offered(getCrypto(), policy);
+    }
+
+    // Answer a client's heartbeats (RFC 6520), so that it can tell this server is still there; send none.
+    @Override
+    public short getHeartbeatPolicy() {
+        return HeartbeatMode.peer_allowed_to_send;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.ice.tunnel.ConnectionOutcome;
 import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.tls.DtlsHandshakeException;
 import dev.ice.tunnel.tls.DtlsSession;
+import dev.ice.tunnel.tls.TlsFailureException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -156,6 +157,8 @@ final class Flow implements Runnable {
             record.fail(e.outcome(), e.getMessage());
         } catch (FlowInterrupt closing) {
             record.fail(ConnectionOutcome.CLOSED, "");
+        } catch (TlsFailureException e) {
+            record.fail(e.outcome(), e.getMessage());
         } catch (IOException e) {
             record.fail(ConnectionOutcome.TLS_ERROR, e.getMessage());
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.ice.tunnel.udp;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -49,12 +50,13 @@ import io.netty.channel.socket.DatagramPacket;
  * sends close_notify). At most {@code maxFlows} exist at once; what would open another is dropped and logged.
  * Datagrams larger than {@link DatagramLimits#maxPayload} are dropped, counted and logged, never cut.
  *
- * <p>Limitation: a client flow whose server restarted without sending close_notify goes on sending into the void
- * until the flow has been idle for the idle timeout (so for as long as the application keeps sending, and until
- * its next datagram after a quiet spell), because DTLS 1.2 has no stateless reset and the restarted server cannot
- * authenticate a record of a session it forgot. A server that is down, rather than restarted, ends the flow at
- * once through ICMP port unreachable. DTLS heartbeats (RFC 6520) could detect the restart but OpenSSL 3.0 has
- * dropped them.
+ * <p>DTLS 1.2 has no stateless reset, so a server that restarted cannot tell a client that it forgot the session.
+ * A client flow therefore sends a heartbeat (RFC 6520) every quarter of the idle timeout (0.5-15 s) and ends as
+ * upstream unreachable when one goes unanswered; the application's next datagram opens a new flow. A server that
+ * is down, rather than restarted, ends the flow at once through ICMP port unreachable.
+ *
+ * <p>Limitation: against a DTLS server without heartbeats, such as OpenSSL 3.0, a client flow whose server
+ * restarted sends into the void until it has been idle for the idle timeout, because nothing else tells it.
  */
 public final class UdpTunnel implements AutoCloseable {
 
@@ -64,6 +66,8 @@ public final class UdpTunnel implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
     private static final int MINIMUM_PLAINTEXT_READ = 2048;
     private static final long CLOSE_WAIT_MILLIS = 3000;
+    private static final Duration MINIMUM_HEARTBEAT = Duration.ofMillis(500);
+    private static final Duration MAXIMUM_HEARTBEAT = Duration.ofSeconds(15);
     // How often parked workers past their deadline are woken: the idle timeout's precision (see FlowInbox).
     private static final long SWEEP_MILLIS = 200;
 
@@ -80,6 +84,7 @@ public final class UdpTunnel implements AutoCloseable {
     private final Bootstrap targetSockets;
     private final Flow.Owner owner = new Owner();
     private final ScheduledFuture<?> sweep;
+    private final Duration heartbeat;
     private volatile boolean closing;
 
     private UdpTunnel(UdpTunnelConfig config, FlowRouting routing, DtlsPskContext dtls, ConnectionListener listener,
@@ -90,6 +95,7 @@ public final class UdpTunnel implements AutoCloseable {
         this.listener = listener;
         this.client = config.mode() == TunnelMode.CLIENT;
         this.table = new FlowTable(config.maxFlows());
+        this.heartbeat = heartbeatInterval(config.idleTimeout());
         this.drops = new DropLog(listener);
         this.cookies = client ? null : dtls.newCookieGate();
         this.settings = settings(config, ipv6Path, drops);
@@ -179,6 +185,14 @@ public final class UdpTunnel implements AutoCloseable {
         table.forEach(flow -> flow.wakeIfDue(now));
     }
 
+    // A quarter of the idle timeout, between 0.5 s and 15 s: a client learns of a restarted server within two
+    // intervals (one to ask, one to wait), well within an idle period, for one small record pair per interval.
+    private static Duration heartbeatInterval(Duration idleTimeout) {
+        Duration quarter = idleTimeout.dividedBy(4);
+        return quarter.compareTo(MAXIMUM_HEARTBEAT) > 0 ? MAXIMUM_HEARTBEAT
+            : quarter.compareTo(MINIMUM_HEARTBEAT) < 0 ? MINIMUM_HEARTBEAT : quarter;
+    }
+
     private static FlowSettings settings(UdpTunnelConfig config, boolean ipv6, DropLog drops) {
         int maxPayload = DatagramLimits.maxPayload(config.pathMtu(), ipv6);
         String advice = "the largest carried is " + maxPayload + " bytes, for a " + config.pathMtu() + "-byte path "
@@ -241,7 +255,7 @@ public final class UdpTunnel implements AutoCloseable {
                 + Endpoint.describe(datagram.sender()) + ": " + settings.tooLargeAdvice());
             return;
         }
-        Flow opened = open(datagram, recipient, (self, transport) -> dtls.connect(transport));
+        Flow opened = open(datagram, recipient, (self, transport) -> dtls.connect(transport, heartbeat));
         if (opened != null) {
             opened.fromPeer(datagram);
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class UdpRelay implements AutoCloseable {
 
     private final DatagramSocket downstream;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final int copies;
     private final AtomicInteger forwarded = new AtomicInteger();
     private volatile DatagramSocket upstream;
@@ -47,6 +47,11 @@ final class UdpRelay implements AutoCloseable {
     /** @return how many of the client's datagrams it has forwarded, copies not counted */
     int forwarded() {
         return forwarded.get();
+    }
+
+    /** Sends from now on to another server, as if the server had restarted and forgotten every session. */
+    void retarget(InetSocketAddress newTarget) {
+        target = newTarget;
     }
 
     /** Moves to a new source port toward the server; the old one is closed, as a NAT forgets a mapping. */

@@ -2,12 +2,14 @@ package dev.ice.tunnel.udp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.ice.tunnel.ConnectionOutcome;
 import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.relay.Transport;
 import dev.ice.tunnel.relay.TunnelMode;
@@ -58,11 +60,44 @@ class UdpTunnelNetworkTest {
         }
     }
 
+    @Test
+    void clientLearnsFromUnansweredHeartbeatsThatItsServerRestartedAndStartsAnew() throws Exception {
+        // Proves: when the server a client flow talks to is replaced by one that never saw the session (a restart
+        // without close_notify), the client's heartbeats go unanswered, its flow ends as upstream unreachable, and
+        // the application, which kept sending all along, hears back again through a new handshake.
+        try (UdpEcho echo = UdpEcho.start(); Hop hop = new Hop(echo, 1); App app = new App()) {
+            UdpTunnelLimitsTest.roundTrip(app, hop.client, "before the restart".getBytes());
+            UdpTunnel restarted = UdpTunnel.start(UdpTunnelPair.config(TunnelMode.SERVER, echo.address(), WAIT, 16),
+                new DtlsPskContext(UdpTunnelPair.KEY, UdpTunnelPair.QUICK), new FlowEvents(), hop.transport);
+            try {
+                hop.relay.retarget(restarted.localAddress());
+
+                assertTrue(keepSendingUntilAnswered(app, hop.client), "no answer after the restart");
+                assertEquals(ConnectionOutcome.UPSTREAM_UNREACHABLE, hop.clientEvents.nextClosed(WAIT).outcome());
+                assertEquals(1, restarted.flowCount());
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+
+    private static boolean keepSendingUntilAnswered(App app, UdpTunnel client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            app.send("anyone there?".getBytes(), client.localAddress());
+            if (app.receive(Duration.ofMillis(250)) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A client tunnel and a server tunnel with a {@link UdpRelay} between them. */
     private static final class Hop implements AutoCloseable {
 
         final Transport transport = Transport.start(2);
         final FlowEvents serverEvents = new FlowEvents();
+        final FlowEvents clientEvents = new FlowEvents();
         final UdpTunnel server;
         final UdpRelay relay;
         final UdpTunnel client;
@@ -72,7 +107,7 @@ class UdpTunnelNetworkTest {
                 new DtlsPskContext(UdpTunnelPair.KEY, UdpTunnelPair.QUICK), serverEvents, transport);
             relay = new UdpRelay(server.localAddress(), copies);
             client = UdpTunnel.start(UdpTunnelPair.config(TunnelMode.CLIENT, relay.address(), WAIT, 16),
-                new DtlsPskContext(UdpTunnelPair.KEY, UdpTunnelPair.QUICK), new FlowEvents(), transport);
+                new DtlsPskContext(UdpTunnelPair.KEY, UdpTunnelPair.QUICK), clientEvents, transport);
         }
 
         @Override
