@@ -1,5 +1,6 @@
 package dev.ice.tunnel.udp;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -128,7 +129,9 @@ public final class UdpTunnel implements AutoCloseable {
             throw new IllegalArgumentException("UDP target '" + config.target() + "': cannot resolve the host; give "
                 + "an address or a name this host resolves");
         }
-        return start(config, FlowRouting.fixed(target), dtls, listener, transport);
+        boolean ipv6Path = config.mode() == TunnelMode.CLIENT ? target.getAddress() instanceof Inet6Address
+            : config.listen().host().contains(":");
+        return new UdpTunnel(config, FlowRouting.fixed(target), dtls, listener, transport, ipv6Path);
     }
 
     /**
