@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** {@code icetunnel client}: plaintext in, TLS-PSK out. */
 @Command(name = "client", mixinStandardHelpOptions = true,
-    description = "Accept plaintext TCP and carry it over TLS-PSK to an icetunnel server (or any TLS-PSK peer).")
+    description = "Accept plaintext TCP and carry it over TLS-PSK to an icetunnel server (or any TLS-PSK peer); "
+        + "with --udp, UDP datagrams over DTLS 1.2 PSK.")
 final class ClientCommand extends TunnelCommand {
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code icetunnel server}: TLS-PSK in, plaintext out. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-    description = "Accept TLS-PSK and carry the plaintext to a local service.")
+    description = "Accept TLS-PSK and carry the plaintext to a local service; with --udp, DTLS 1.2 PSK flows "
+        + "whose datagrams go to a local UDP service.")
 final class ServerCommand extends TunnelCommand {
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",

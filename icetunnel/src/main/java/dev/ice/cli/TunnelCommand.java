@@ -31,6 +31,9 @@ abstract class TunnelCommand implements Callable<Integer> {
     @Mixin
     TunnelOptions options;
 
+    @Mixin
+    UdpOptions udp;
+
     /** @return client or server */
     abstract TunnelMode mode();
 
@@ -52,6 +55,11 @@ abstract class TunnelCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Endpoint listen = listen();
         Endpoint target = target();
+        udp.checkUnusedWithoutUdp();
+        if (udp.udp) {
+            return UdpTunnelRunner.run(mode(), listen, target, options, udp, options.key(parent.environment(),
+                LOG::warn));
+        }
         TlsPolicy policy = options.policy();
         PresharedKey key = options.key(parent.environment(), LOG::warn);
         ProxyProtocol proxy = proxyProtocol(policy.handshakeTimeout());

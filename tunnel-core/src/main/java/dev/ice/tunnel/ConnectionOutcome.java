@@ -3,7 +3,8 @@ package dev.ice.tunnel;
 import org.slf4j.event.Level;
 
 /**
- * How a tunnelled connection ended: ICE's one catalogue of outcomes, used in logs now and in metrics later.
+ * How a tunnelled connection or UDP flow ended, or why a datagram was refused: ICE's one catalogue of outcomes,
+ * used in logs now and in metrics later.
  *
  * <p>Each outcome carries the level its close line is logged at: peers' misbehaviour at INFO or DEBUG, faults on
  * this side (a refused key, an unreachable backend) at WARN.
@@ -43,6 +44,12 @@ public enum ConnectionOutcome {
     UPSTREAM_UNREACHABLE(Level.WARN, "upstream unreachable"),
     /** No data moved either way for the idle timeout. */
     IDLE_TIMEOUT(Level.INFO, "idle timeout"),
+    /** A datagram was larger than the path MTU can carry once encrypted; it was dropped and counted. */
+    DATAGRAM_TOO_LARGE(Level.INFO, "datagram too large"),
+    /** A new UDP flow was refused because the tunnel already holds its maximum number of flows. */
+    FLOW_LIMIT(Level.WARN, "flow limit reached"),
+    /** Datagrams came faster than a flow could encrypt or decrypt them; the excess was dropped and counted. */
+    FLOW_BACKLOG_FULL(Level.INFO, "flow backlog full"),
     /** The tunnel was stopped while the connection was open. */
     SHUTDOWN(Level.INFO, "shutdown"),
     /** An unexpected error on this side. */

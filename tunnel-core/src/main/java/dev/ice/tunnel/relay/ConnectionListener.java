@@ -2,7 +2,9 @@ package dev.ice.tunnel.relay;
 
 import dev.ice.tunnel.ConnectionOutcome;
 
-/** Told when a tunnel's connections open and close, for the demo and tests now and metrics later. */
+/**
+ * Told when a tunnel's connections (or UDP flows) open and close, for the demo and tests now and metrics later.
+ */
 public interface ConnectionListener {
 
     /** A listener that ignores everything. */
@@ -25,5 +27,14 @@ public interface ConnectionListener {
      * @param bytesDown plaintext bytes carried back
      */
     default void connectionClosed(ConnectionOutcome outcome, long bytesUp, long bytesDown) {
+    }
+
+    /**
+     * A UDP tunnel dropped a datagram instead of carrying it; each drop is also counted in its flow's close line.
+     *
+     * @param reason why, e.g. {@link ConnectionOutcome#DATAGRAM_TOO_LARGE}
+     * @param bytes the datagram's size as read (a datagram larger than the read buffer shows as the buffer's size)
+     */
+    default void datagramDropped(ConnectionOutcome reason, int bytes) {
     }
 }
