@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ice.tunnel.Endpoint;
-import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.key.LiveKeyRing;
 import dev.ice.tunnel.relay.ConnectionListener;
 import dev.ice.tunnel.relay.Transport;
 import dev.ice.tunnel.relay.Tunnel;
@@ -42,25 +42,27 @@ abstract class TunnelCommand implements Callable<Integer> {
         Endpoint listen = listen();
         Endpoint target = target();
         TlsPolicy policy = options.policy();
-        PresharedKey key = options.key(parent.environment(), LOG::warn);
+        LiveKeyRing keys = options.keys(parent.environment(), LOG::warn);
         TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout);
 
         Transport transport = Transport.start(0);
         Tunnel tunnel;
         try {
-            tunnel = Tunnel.start(config, new TlsPskContext(key, policy), ConnectionListener.NONE, transport);
+            tunnel = Tunnel.start(config, new TlsPskContext(keys, policy), ConnectionListener.NONE, transport);
         } catch (Exception e) {
             // Netty rethrows the bind failure's IOException undeclared, hence the broad catch.
             transport.close();
             throw new StartupException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
 
-        LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
+        KeyReloading.start(keys);
+        LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identities {}, handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
-            policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
+            policy.tls12() ? " and 1.2" : "", keys.get().identities(), policy.handshakeTimeout().toMillis());
         Signals.awaitTermination();
 
         LOG.info("stopping: closing the listener and open connections");
+        keys.close();
         tunnel.close();
         transport.close();
         return 0;

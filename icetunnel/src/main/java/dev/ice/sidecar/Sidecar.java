@@ -45,7 +45,7 @@ public final class Sidecar implements AutoCloseable {
      */
     public static Sidecar start(SidecarSettings settings, boolean ipv6, ConnectionListener listener,
             Transport transport) {
-        TlsPskContext tls = settings.encryptionEnabled() ? new TlsPskContext(settings.key(), settings.policy())
+        TlsPskContext tls = settings.encryptionEnabled() ? new TlsPskContext(settings.keys(), settings.policy())
             : null;
         List<Tunnel> listeners = new ArrayList<>();
         try {

@@ -9,8 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import dev.ice.tunnel.key.KeySource;
-import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.key.LiveKeyRing;
 import dev.ice.tunnel.tls.TlsPolicy;
 
 /**
@@ -18,7 +17,7 @@ import dev.ice.tunnel.tls.TlsPolicy;
  *
  * @param roles the roles, in the order given
  * @param encryptionEnabled false relays plaintext through the same interception (development only)
- * @param key the trust plane's key; null when encryption is off
+ * @param keys the trust plane's keys, reloadable when they come from a key file; null when encryption is off
  * @param policy TLS versions and handshake timeout
  * @param idleTimeout idle timeout for connections; zero is off
  * @param inboundPort the port server roles' traffic is redirected to
@@ -28,7 +27,7 @@ import dev.ice.tunnel.tls.TlsPolicy;
  * @param backend the netfilter backend: auto, iptables-nft, iptables-legacy or nftables
  * @param ipv6 auto (intercept IPv6 when the namespace has it) or off
  */
-public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, PresharedKey key, TlsPolicy policy,
+public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveKeyRing keys, TlsPolicy policy,
         Duration idleTimeout, int inboundPort, int outboundPort, int socketMark, List<String> excludedCidrs,
         String backend, String ipv6) {
 
@@ -56,13 +55,13 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
         List<Role> roles = roles(require(env, "ICE_ROLES", "e.g. server:tcp:9001,client:tcp:5000"));
         strategy(require(env, "ICE_CRYPTO_STRATEGY", "ice"));
         boolean encrypted = bool(require(env, "ICE_ENCRYPTION_ENABLED", "True or False"), "ICE_ENCRYPTION_ENABLED");
-        PresharedKey key = encrypted && needKey ? KeySource.fromEnvironment(env, warnings) : null;
+        LiveKeyRing keys = encrypted && needKey ? LiveKeyRing.fromEnvironment(env, warnings) : null;
         TlsPolicy policy = new TlsPolicy(bool(env.getOrDefault("ICE_TLS12", "False"), "ICE_TLS12"), false,
             duration(env, "ICE_HANDSHAKE_TIMEOUT", TlsPolicy.DEFAULT_HANDSHAKE_TIMEOUT));
         int inbound = port(env, "ICE_INBOUND_PORT", DEFAULT_INBOUND_PORT);
         int outbound = port(env, "ICE_OUTBOUND_PORT", DEFAULT_OUTBOUND_PORT);
         checkListenerPorts(roles, inbound, outbound);
-        return new SidecarSettings(roles, encrypted, key, policy, duration(env, "ICE_IDLE_TIMEOUT", Duration.ZERO),
+        return new SidecarSettings(roles, encrypted, keys, policy, duration(env, "ICE_IDLE_TIMEOUT", Duration.ZERO),
             inbound, outbound, mark(env), cidrs(env.getOrDefault("ICE_EXCLUDE_CIDRS", "")),
             choice(env, "ICE_NETFILTER_BACKEND", "auto", "auto", "iptables-nft", "iptables-legacy", "nftables"),
             choice(env, "ICE_IPV6", "auto", "auto", "off"));
@@ -220,6 +219,6 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
 
     @Override
     public String toString() {
-        return "SidecarSettings[roles=" + roles + ", encryption=" + encryptionEnabled + ", key=" + key + "]";
+        return "SidecarSettings[roles=" + roles + ", encryption=" + encryptionEnabled + ", keys=" + keys + "]";
     }
 }

@@ -66,7 +66,7 @@ class SidecarSettingsTest {
         SidecarSettings settings = read(env);
 
         assertFalse(settings.encryptionEnabled());
-        assertNull(settings.key());
+        assertNull(settings.keys());
     }
 
     @ParameterizedTest
