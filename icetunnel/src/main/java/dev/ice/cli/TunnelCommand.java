@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ice.tunnel.Endpoint;
+import dev.ice.tunnel.fernet.FernetContext;
 import dev.ice.tunnel.key.LiveKeyRing;
 import dev.ice.tunnel.relay.ConnectionListener;
 import dev.ice.tunnel.relay.Transport;
@@ -42,13 +43,15 @@ abstract class TunnelCommand implements Callable<Integer> {
         Endpoint listen = listen();
         Endpoint target = target();
         TlsPolicy policy = options.policy();
+        String strategy = options.strategy(parent.environment());
         LiveKeyRing keys = options.keys(parent.environment(), LOG::warn);
         TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout);
 
         Transport transport = Transport.start(0);
         Tunnel tunnel;
         try {
-            tunnel = Tunnel.start(config, new TlsPskContext(keys, policy), ConnectionListener.NONE, transport);
+            tunnel = Tunnel.start(config, strategy.equals("fernet") ? new FernetContext(keys,
+                policy.handshakeTimeout()) : new TlsPskContext(keys, policy), ConnectionListener.NONE, transport);
         } catch (Exception e) {
             // Netty rethrows the bind failure's IOException undeclared, hence the broad catch.
             transport.close();
@@ -56,9 +59,9 @@ abstract class TunnelCommand implements Callable<Integer> {
         }
 
         KeyReloading.start(keys);
-        LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identities {}, handshake timeout {} ms)",
+        LOG.info("ready: {} tunnel on {} -> {} ({}, identities {}, handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
-            policy.tls12() ? " and 1.2" : "", keys.get().identities(), policy.handshakeTimeout().toMillis());
+            describe(strategy, policy), keys.get().identities(), policy.handshakeTimeout().toMillis());
         Signals.awaitTermination();
 
         LOG.info("stopping: closing the listener and open connections");
@@ -66,5 +69,12 @@ abstract class TunnelCommand implements Callable<Integer> {
         tunnel.close();
         transport.close();
         return 0;
+    }
+
+    private static String describe(String strategy, TlsPolicy policy) {
+        if (strategy.equals("fernet")) {
+            return "fernet tokens";
+        }
+        return policy.tls12() ? "TLS 1.3 and 1.2 PSK" : "TLS 1.3 PSK";
     }
 }

@@ -18,6 +18,11 @@ final class TunnelOptions {
             + "changes (default: $ICE_PRESHARED_KEY_FILE, else $ICE_PRESHARED_KEY).")
     Path keyFile;
 
+    @Option(names = "--crypto-strategy", paramLabel = "ice|fernet",
+        description = "ice (TLS 1.3 PSK) or fernet (a stream of Fernet tokens); both ends must agree "
+            + "(default: $ICE_CRYPTO_STRATEGY, else ice).")
+    String strategy;
+
     @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
         converter = DurationConverter.class, description = "Drop a connection whose handshake takes longer "
         + "(default: ${DEFAULT-VALUE}).")
@@ -46,6 +51,17 @@ final class TunnelOptions {
                 + "ms': give a positive duration, e.g. 10s");
         }
         return new TlsPolicy(tls12, unsafePlainPsk, handshakeTimeout);
+    }
+
+    /** @return the crypto strategy's setting: --crypto-strategy, else ICE_CRYPTO_STRATEGY, else ice */
+    String strategy(Map<String, String> environment) {
+        String value = strategy != null ? strategy : environment.getOrDefault("ICE_CRYPTO_STRATEGY", "ice");
+        String normalised = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!normalised.equals("ice") && !normalised.equals("fernet")) {
+            throw new IllegalArgumentException("--crypto-strategy '" + value + "' is not a strategy; use ice "
+                + "(TLS 1.3 PSK) or fernet");
+        }
+        return normalised;
     }
 
     /** @return the keys from --key-file or the environment, reloadable when they come from a file */

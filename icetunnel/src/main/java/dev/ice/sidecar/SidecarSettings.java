@@ -26,13 +26,16 @@ import dev.ice.tunnel.tls.TlsPolicy;
  * @param excludedCidrs outbound destinations never intercepted
  * @param backend the netfilter backend: auto, iptables-nft, iptables-legacy or nftables
  * @param ipv6 auto (intercept IPv6 when the namespace has it) or off
+ * @param strategy the crypto strategy: {@value #STRATEGY_ICE} (TLS 1.3 PSK) or {@value #STRATEGY_FERNET}
  */
 public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveKeyRing keys, TlsPolicy policy,
         Duration idleTimeout, int inboundPort, int outboundPort, int socketMark, List<String> excludedCidrs,
-        String backend, String ipv6) {
+        String backend, String ipv6, String strategy) {
 
-    /** The only strategy implemented so far. */
+    /** The TLS 1.3 PSK strategy. */
     public static final String STRATEGY_ICE = "ice";
+    /** The strategy that carries each stream as Fernet tokens. */
+    public static final String STRATEGY_FERNET = "fernet";
 
     /** Default port for inbound (server role) traffic, as Istio's sidecar uses. */
     public static final int DEFAULT_INBOUND_PORT = 15006;
@@ -53,7 +56,7 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveK
     public static SidecarSettings fromEnvironment(Map<String, String> env, Consumer<String> warnings,
             boolean needKey) {
         List<Role> roles = roles(require(env, "ICE_ROLES", "e.g. server:tcp:9001,client:tcp:5000"));
-        strategy(require(env, "ICE_CRYPTO_STRATEGY", "ice"));
+        String strategy = strategy(require(env, "ICE_CRYPTO_STRATEGY", "ice"));
         boolean encrypted = bool(require(env, "ICE_ENCRYPTION_ENABLED", "True or False"), "ICE_ENCRYPTION_ENABLED");
         LiveKeyRing keys = encrypted && needKey ? LiveKeyRing.fromEnvironment(env, warnings) : null;
         TlsPolicy policy = new TlsPolicy(bool(env.getOrDefault("ICE_TLS12", "False"), "ICE_TLS12"), false,
@@ -64,7 +67,7 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveK
         return new SidecarSettings(roles, encrypted, keys, policy, duration(env, "ICE_IDLE_TIMEOUT", Duration.ZERO),
             inbound, outbound, mark(env), cidrs(env.getOrDefault("ICE_EXCLUDE_CIDRS", "")),
             choice(env, "ICE_NETFILTER_BACKEND", "auto", "auto", "iptables-nft", "iptables-legacy", "nftables"),
-            choice(env, "ICE_IPV6", "auto", "auto", "off"));
+            choice(env, "ICE_IPV6", "auto", "auto", "off"), strategy);
     }
 
     /** @return the ports of the server roles */
@@ -113,16 +116,13 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveK
         return List.copyOf(roles);
     }
 
-    private static void strategy(String value) {
+    private static String strategy(String value) {
         String strategy = value.toLowerCase(Locale.ROOT);
-        if (strategy.equals("fernet")) {
-            throw new SidecarConfigException("ICE_CRYPTO_STRATEGY 'fernet' is not implemented in this version of "
-                + "ICE; use 'ice' (TLS 1.3 with the pre-shared key)");
-        }
-        if (!strategy.equals(STRATEGY_ICE)) {
+        if (!strategy.equals(STRATEGY_ICE) && !strategy.equals(STRATEGY_FERNET)) {
             throw new SidecarConfigException("ICE_CRYPTO_STRATEGY '" + value + "' is not a strategy; use 'ice' "
-                + "(or 'fernet' once it is implemented)");
+                + "(TLS 1.3 with the pre-shared key) or 'fernet' (Fernet tokens)");
         }
+        return strategy;
     }
 
     private static boolean bool(String value, String name) {
@@ -219,6 +219,7 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveK
 
     @Override
     public String toString() {
-        return "SidecarSettings[roles=" + roles + ", encryption=" + encryptionEnabled + ", keys=" + keys + "]";
+        return "SidecarSettings[roles=" + roles + ", strategy=" + strategy + ", encryption=" + encryptionEnabled
+            + ", keys=" + keys + "]";
     }
 }

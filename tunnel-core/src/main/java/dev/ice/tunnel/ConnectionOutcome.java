@@ -21,6 +21,10 @@ public enum ConnectionOutcome {
     KEY_REJECTED_BY_PEER(Level.WARN, "key rejected by peer"),
     /** The first bytes opened neither a TLS handshake record nor an alert record. */
     NOT_TLS(Level.INFO, "not TLS"),
+    /** (fernet) The first bytes did not open a fernet stream, or a frame before the handshake was malformed. */
+    NOT_FERNET(Level.INFO, "not fernet"),
+    /** The peer uses the other crypto strategy (TLS against fernet, or fernet against TLS): configure both alike. */
+    OTHER_STRATEGY(Level.WARN, "other crypto strategy"),
     /** The handshake failed for another TLS reason; the log names the alert. */
     TLS_ERROR(Level.INFO, "TLS error"),
     /** The peer closed the connection in the middle of the handshake. */
@@ -29,6 +33,11 @@ public enum ConnectionOutcome {
     PROBE(Level.DEBUG, "probe"),
     /** One side reset its connection; the reset was passed on to the other. */
     PEER_RESET(Level.INFO, "peer reset"),
+    /**
+     * A fernet token failed its check after the handshake: it did not verify (tampered or reflected), or arrived
+     * out of order, twice, or after the end of the stream. Nothing from it reached the other side.
+     */
+    TOKEN_REJECTED(Level.INFO, "token rejected"),
     /** The TLS peer closed TCP without close_notify, so the data may be cut short; the other side gets a reset. */
     TRUNCATED(Level.INFO, "truncated"),
     /** A sidecar listener got a connection that no interception rule sent it, or for a port with no role. */

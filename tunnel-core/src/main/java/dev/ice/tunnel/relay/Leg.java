@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
+import dev.ice.tunnel.ConnectionFailure;
 import dev.ice.tunnel.ConnectionOutcome;
-import dev.ice.tunnel.tls.TlsFailureException;
+import dev.ice.tunnel.HalfClosingHandler;
 import dev.ice.tunnel.tls.TlsHandshakeEvent;
 import dev.ice.tunnel.tls.TlsInputClosedEvent;
-import dev.ice.tunnel.tls.TlsPskHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -152,8 +152,8 @@ final class Leg extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TlsFailureException tls) {
-            failBoth(tls.outcome(), tls.getMessage());
+        if (cause instanceof ConnectionFailure failure) {
+            failBoth(failure.outcome(), cause.getMessage());
         } else if (cause instanceof IOException io) {
             failBoth(ConnectionOutcome.PEER_RESET, io.getMessage());
         } else {
@@ -203,9 +203,9 @@ final class Leg extends ChannelDuplexHandler {
 
     private void shutdownOutput() {
         ChannelFuture shut;
-        TlsPskHandler tls = ctx.pipeline().get(TlsPskHandler.class);
-        if (tls != null) {
-            shut = tls.closeOutput(ctx.pipeline().context(tls));
+        HalfClosingHandler protection = ctx.pipeline().get(HalfClosingHandler.class);
+        if (protection != null) {
+            shut = protection.closeOutput(ctx.pipeline().context(protection));
         } else {
             // Netty drops writes still queued when the write half shuts: shut only after they are written.
             ChannelPromise shutting = ctx.newPromise();

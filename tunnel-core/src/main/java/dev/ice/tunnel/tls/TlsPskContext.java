@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
+import dev.ice.tunnel.CryptoStrategy;
 import dev.ice.tunnel.key.KeyRing;
 import dev.ice.tunnel.key.PresharedKey;
 
@@ -18,7 +19,7 @@ import dev.ice.tunnel.key.PresharedKey;
  * <p>The crypto is BouncyCastle's {@code JcaTlsCrypto} over the JDK's own providers, whose AES-GCM uses the CPU's
  * AES instructions; BouncyCastle's pure-Java crypto is several times slower here.
  */
-public final class TlsPskContext {
+public final class TlsPskContext implements CryptoStrategy {
 
     private final TlsCrypto crypto;
     private final Supplier<KeyRing> keys;
@@ -48,6 +49,7 @@ public final class TlsPskContext {
     }
 
     /** @return a handler that opens TLS as a client on a newly connected channel */
+    @Override
     public TlsPskHandler newClientHandler() {
         HandshakeObserver observer = new HandshakeObserver(true);
         IceClientProtocol protocol = new IceClientProtocol(observer);
@@ -56,6 +58,7 @@ public final class TlsPskContext {
     }
 
     /** @return a handler that accepts TLS as a server on a newly accepted channel */
+    @Override
     public TlsPskHandler newServerHandler() {
         HandshakeObserver observer = new HandshakeObserver(false);
         IceServerProtocol protocol = new IceServerProtocol(observer);
