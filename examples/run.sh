@@ -24,6 +24,7 @@ environment:
   ICE_EXAMPLE_IPV6=1                 also give each namespace an address in 2001:db8::/64; clients use it
   ICE_PRESHARED_KEY                  the sidecars' key; unset, each run makes a fresh one
   ICE_PRESHARED_KEY_FILE             a file with the sidecars' key; wins over ICE_PRESHARED_KEY
+  ICE_CRYPTO_STRATEGY=ice|fernet     the sidecars' crypto strategy (default ice: TLS 1.3 PSK)
   ICE_EXAMPLE_READY_TIMEOUT=SECONDS  how long `up` waits for services and sidecars (default 60)
   ICE_EXAMPLE_UNSAFE_NO_SIDECARS=1   start no sidecars, so traffic crosses the bridge in plaintext
 EOF
@@ -46,6 +47,7 @@ caller_key_file=${ICE_PRESHARED_KEY_FILE:-}
 unset ICE_PRESHARED_KEY ICE_PRESHARED_KEY_FILE
 
 ready_timeout=${ICE_EXAMPLE_READY_TIMEOUT:-60}
+crypto_strategy=${ICE_CRYPTO_STRATEGY:-ice}
 
 # The interactive mode's client loops, stopped before everything else.
 client_jobs=()
@@ -202,7 +204,8 @@ start_sidecars() {
 # The key reaches the sidecar through its environment only, never its command line, which `ps` shows to all.
 start_sidecar() {
   local role=$1 key=$2 sidecar
-  sidecar=(env "ICE_ROLES=${EXAMPLE_SIDECAR_ROLES[$role]}" ICE_CRYPTO_STRATEGY=ice ICE_ENCRYPTION_ENABLED=True
+  sidecar=(env "ICE_ROLES=${EXAMPLE_SIDECAR_ROLES[$role]}" "ICE_CRYPTO_STRATEGY=$crypto_strategy"
+    ICE_ENCRYPTION_ENABLED=True
     "$ICE_REPO/bin/icetunnel" sidecar)
 
   if [ -n "$caller_key_file" ]; then

@@ -90,20 +90,7 @@ class KeyRotationNamespaceIT {
     }
 
     private void startNginx(NamespaceLab lab, String namespace) throws Exception {
-        Path runtime = Files.createDirectories(work.resolve("nginx"));
-        Path config = runtime.resolve("nginx.conf");
-        Files.writeString(config, String.join("\n",
-            "daemon off;", "worker_processes 1;", "pid " + runtime.resolve("nginx.pid") + ";",
-            "error_log " + runtime.resolve("error.log") + " notice;", "events { worker_connections 256; }",
-            "http {", "  access_log off;", "  client_body_temp_path " + runtime.resolve("body") + ";",
-            "  proxy_temp_path " + runtime.resolve("proxy") + ";",
-            "  fastcgi_temp_path " + runtime.resolve("fastcgi") + ";",
-            "  uwsgi_temp_path " + runtime.resolve("uwsgi") + ";", "  scgi_temp_path " + runtime.resolve("scgi") + ";",
-            "  server { listen 80; location / { return 200 '" + PAGE + "\\n'; } }", "}", ""));
-        lab.start(namespace, Map.of(), work.resolve("nginx.log").toFile(), "nginx", "-c", config.toString(),
-            "-p", runtime.toString());
-        await(() -> NamespaceLab.run("ip", "netns", "exec", namespace, "ss", "-ltnH", "sport = :80").contains(":80"),
-            "nginx to listen on port 80");
+        lab.startNginx(namespace, Files.createDirectories(work.resolve("nginx")), PAGE);
     }
 
     private Member startSidecar(NamespaceLab lab, String namespace, String name, String roles) throws Exception {

@@ -3,6 +3,8 @@ package dev.ice.cli;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -68,6 +70,33 @@ final class NamespaceLab implements AutoCloseable {
         Process process = builder.start();
         processes.add(process);
         return process;
+    }
+
+    /**
+     * Starts nginx in a namespace on port 80, answering every request with one line, and waits until it listens.
+     *
+     * @param runtime a directory for its configuration, pid and logs
+     * @param page the line it answers with
+     */
+    void startNginx(String namespace, Path runtime, String page) throws IOException, InterruptedException {
+        Path config = runtime.resolve("nginx.conf");
+        Files.writeString(config, String.join("\n",
+            "daemon off;", "worker_processes 1;", "pid " + runtime.resolve("nginx.pid") + ";",
+            "error_log " + runtime.resolve("error.log") + " notice;", "events { worker_connections 256; }",
+            "http {", "  access_log off;", "  client_body_temp_path " + runtime.resolve("body") + ";",
+            "  proxy_temp_path " + runtime.resolve("proxy") + ";",
+            "  fastcgi_temp_path " + runtime.resolve("fastcgi") + ";",
+            "  uwsgi_temp_path " + runtime.resolve("uwsgi") + ";", "  scgi_temp_path " + runtime.resolve("scgi") + ";",
+            "  server { listen 80; location / { return 200 '" + page + "\\n'; } }", "}", ""));
+        start(namespace, Map.of(), runtime.resolve("nginx.log").toFile(), "nginx", "-c", config.toString(), "-p",
+            runtime.toString());
+        for (int attempt = 0; attempt < 200; attempt++) {
+            if (run("ip", "netns", "exec", namespace, "ss", "-ltnH", "sport = :80").contains(":80")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("nginx did not listen on port 80 in " + namespace + " within 10 s");
     }
 
     /** Runs a command that must succeed within 30 s, and returns its output. */

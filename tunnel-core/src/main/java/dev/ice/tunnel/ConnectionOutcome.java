@@ -38,7 +38,10 @@ public enum ConnectionOutcome {
      * out of order, twice, or after the end of the stream. Nothing from it reached the other side.
      */
     TOKEN_REJECTED(Level.INFO, "token rejected"),
-    /** The TLS peer closed TCP without close_notify, so the data may be cut short; the other side gets a reset. */
+    /**
+     * The peer closed TCP without close_notify (TLS) or an END token (fernet), so the data may be cut short; the
+     * other side gets a reset.
+     */
     TRUNCATED(Level.INFO, "truncated"),
     /** A sidecar listener got a connection that no interception rule sent it, or for a port with no role. */
     NOT_INTERCEPTED(Level.INFO, "not intercepted"),

@@ -75,6 +75,13 @@ final class Leg extends ChannelDuplexHandler {
     static void link(Leg a, Leg b) {
         a.peer = b;
         b.peer = a;
+        if (!a.ctx.channel().isActive() || !b.ctx.channel().isActive()) {
+            // One side was aborted (a reset, a truncated stream) while the other was being set up: what it had
+            // read is gone, so the other side must not wait on it or see a clean end.
+            a.abort();
+            b.abort();
+            return;
+        }
         a.drainPending();
         b.drainPending();
         a.resumeReading();
@@ -135,7 +142,7 @@ final class Leg extends ChannelDuplexHandler {
             case TlsHandshakeEvent handshake -> handshakeCallback.accept(handshake);
             case TlsInputClosedEvent closed when closed.clean() -> inputEnded();
             case TlsInputClosedEvent truncated -> failBoth(ConnectionOutcome.TRUNCATED,
-                "TLS peer closed TCP without close_notify");
+                "peer closed TCP without close_notify or END token");
             case IdleStateEvent idle -> {
                 connection.fail(ConnectionOutcome.IDLE_TIMEOUT, "");
                 closeBoth();
