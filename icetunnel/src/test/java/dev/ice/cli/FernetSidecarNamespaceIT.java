@@ -59,6 +59,7 @@ class FernetSidecarNamespaceIT {
             for (Path log : List.of(serverLog, clientLog)) {
                 assertFalse(read(log).contains(KEY_HEX), "the key reached " + log);
             }
+            LogScan.assertNoKeyMaterial(List.of(serverLog, clientLog, tlsLog));
         }
     }
 

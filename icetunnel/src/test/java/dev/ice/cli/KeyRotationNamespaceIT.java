@@ -86,6 +86,7 @@ class KeyRotationNamespaceIT {
                     member.name + " logged a key");
                 assertTrue(member.logContains("accepting [ice-2027];"), member.name + ":\n" + member.log());
             }
+            LogScan.assertNoKeyMaterial(members.stream().map(member -> member.log).toList());
         }
     }
 
