@@ -16,15 +16,20 @@ final class KeyReloading {
     }
 
     /**
-     * Starts reloading the keys, if they come from a file.
+     * Starts reloading the keys, if they come from a file; SIGHUP never stops the process.
      *
      * @param keys the keys the tunnel's new connections take
      */
     static void start(LiveKeyRing keys) {
-        if (keys == null || keys.file().isEmpty()) {
+        if (keys == null) {
             return;
         }
+        // Also for a key from ICE_PRESHARED_KEY, so that SIGHUP logs that there is nothing to reload instead of
+        // stopping the JVM, as it would by default.
         Signals.onHangup(keys::reload);
+        if (keys.file().isEmpty()) {
+            return;
+        }
         try {
             keys.watch();
             LOG.info("key file {}: reloaded on SIGHUP and when it changes; new connections take the new keys",

@@ -442,7 +442,9 @@ public final class FernetHandler extends ChannelDuplexHandler implements HalfClo
 
     private void reject(ChannelHandlerContext ctx, String detail) {
         if (stage.compareTo(Stage.OPEN) < 0) {
-            fail(ctx, client ? ConnectionOutcome.TOKEN_REJECTED : ConnectionOutcome.NOT_FERNET, detail);
+            // A server still reading the client's hello met garbage; past it, a bad token is a rejected token.
+            boolean garbage = !client && stage.compareTo(Stage.READY) < 0;
+            fail(ctx, garbage ? ConnectionOutcome.NOT_FERNET : ConnectionOutcome.TOKEN_REJECTED, detail);
             return;
         }
         failed = true;
