@@ -61,7 +61,7 @@ public final class LiveKeyRing implements Supplier<KeyRing>, AutoCloseable {
      */
     public static LiveKeyRing fromFile(Path file, String defaultIdentity, Consumer<String> warnings) {
         LiveKeyRing live = new LiveKeyRing(file, defaultIdentity, warnings);
-        live.load();
+        live.load(KeyFile.readText(file));
         return live;
     }
 
@@ -130,8 +130,7 @@ public final class LiveKeyRing implements Supplier<KeyRing>, AutoCloseable {
         return "LiveKeyRing[" + (file == null ? KeySource.KEY_VARIABLE : file) + ", " + current.get() + "]";
     }
 
-    private void load() {
-        String text = KeyFile.readText(file);
+    private void load(String text) {
         KeyFile.warnIfOthersMayRead(file, warnings);
         current.set(KeyFile.parse(text, file.toString(), defaultIdentity, warnings));
         loadedDigest = digest(text);
@@ -144,7 +143,7 @@ public final class LiveKeyRing implements Supplier<KeyRing>, AutoCloseable {
             if (!asked && Arrays.equals(digest(text), loadedDigest)) {
                 return false;
             }
-            load();
+            load(text);
         } catch (PresharedKeyException e) {
             LOG.warn("key file {} not reloaded, still using identities {}: {}", file, before.identities(),
                 e.getMessage());
