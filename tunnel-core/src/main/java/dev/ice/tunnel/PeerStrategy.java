@@ -19,6 +19,9 @@ public final class PeerStrategy {
     private static final byte TLS_ALERT = 21;
     private static final byte TLS_MAJOR_VERSION = 3;
 
+    // A one-byte match proves little; four bytes of the preamble are no accident.
+    private static final int RECOGNISED_PREFIX = 4;
+
     private PeerStrategy() {
     }
 
@@ -27,7 +30,7 @@ public final class PeerStrategy {
      * @return a phrase naming the other strategy, if the bytes are recognised as one
      */
     public static Optional<String> recognise(ByteBuf first) {
-        if (opensFernet(first)) {
+        if (first.readableBytes() >= RECOGNISED_PREFIX && opensFernet(first)) {
             return Optional.of("the peer speaks fernet (ICE_CRYPTO_STRATEGY=fernet)");
         }
         if (opensTls(first)) {

@@ -2,6 +2,7 @@ package dev.ice.tunnel.tls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.tls.TlsProtocol;
@@ -244,9 +245,10 @@ public final class TlsPskHandler extends ChannelDuplexHandler implements HalfClo
     }
 
     private void refuseNotTls(ChannelHandlerContext ctx, ByteBuf in, byte first) {
-        if (PeerStrategy.opensFernet(in)) {
-            fail(ctx, ConnectionOutcome.OTHER_STRATEGY, PeerStrategy.recognise(in).orElseThrow()
-                + "; this end speaks TLS (ICE_CRYPTO_STRATEGY=ice)");
+        Optional<String> other = PeerStrategy.recognise(in);
+        if (other.isPresent()) {
+            fail(ctx, ConnectionOutcome.OTHER_STRATEGY,
+                other.get() + "; this end speaks TLS (ICE_CRYPTO_STRATEGY=ice)");
             return;
         }
         fail(ctx, ConnectionOutcome.NOT_TLS,
