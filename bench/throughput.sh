@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark, not a test: measures iperf3 throughput on loopback through no tunnel, an icetunnel pair and a
-# stunnel pair (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256), all with the same iperf3 settings, in one run. Prints a
+# Benchmark, not a test: measures iperf3 throughput on loopback through no tunnel, an icetunnel pair, an icetunnel
+# pair with the fernet strategy and a stunnel pair (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256), all with the same iperf3
+# settings, in one run. Prints a
 # Markdown table and writes it to bench/results/throughput-<date>.md; logs and iperf3 JSON go to the folder of
 # the same name. See bench/README.md.
 #
@@ -26,7 +27,7 @@ max_others="${BENCH_MAX_OTHERS:-5}"
 retries="${BENCH_RETRIES:-2}"
 
 host=127.0.0.1
-setups=(plain icetunnel stunnel)
+setups=(plain icetunnel fernet stunnel)
 declare -A entry_port=()    # setup -> the port iperf3 -c connects to
 declare -A started=()       # pid -> what it is, for cleanup and messages
 declare -A logs=()          # pid -> its log file
@@ -171,6 +172,23 @@ start_icetunnel() {
   entry_port[icetunnel]="$client"
 }
 
+# The same pair with ICE_CRYPTO_STRATEGY=fernet: Fernet tokens instead of TLS records.
+start_fernet() {
+  local tokens client key="$secrets/fernet.key"
+  start_iperf_server fernet
+  tokens="$(free_port)"
+  client="$(free_port)"
+  (umask 077 && "$icetunnel" key generate >"$key")
+
+  start "icetunnel fernet server" "$work/icetunnel-fernet-server.log" "$icetunnel" server --crypto-strategy fernet \
+    --listen "$host:$tokens" --forward "$host:$iperf_port" --key-file "$key"
+  wait_listening "$last_pid" "$tokens"
+  start "icetunnel fernet client" "$work/icetunnel-fernet-client.log" "$icetunnel" client --crypto-strategy fernet \
+    --listen "$host:$client" --connect "$host:$tokens" --key-file "$key"
+  wait_listening "$last_pid" "$client"
+  entry_port[fernet]="$client"
+}
+
 # Both ends share the tuning and the TLS 1.3 PSK settings; see stunnel(8).
 write_stunnel_conf() {
   local file="$1" section="$2" accept="$3" connect="$4" client="$5"
@@ -217,6 +235,9 @@ check_negotiated() {
     icetunnel)
       grep -q "TLSv1.3 TLS_AES_128_GCM_SHA256" "$work/icetunnel-server.log" \
         || die "icetunnel did not log TLSv1.3 TLS_AES_128_GCM_SHA256; see $work/icetunnel-server.log" ;;
+    fernet)
+      grep -q "fernet AES_128_CBC_HMAC_SHA256" "$work/icetunnel-fernet-server.log" \
+        || die "icetunnel did not log fernet AES_128_CBC_HMAC_SHA256; see $work/icetunnel-fernet-server.log" ;;
     stunnel)
       grep -q "TLSv1.3 ciphersuite: TLS_AES_128_GCM_SHA256" "$work/stunnel-server.log" \
         || die "stunnel did not log TLSv1.3 ciphersuite TLS_AES_128_GCM_SHA256; see $work/stunnel-server.log" ;;
@@ -417,6 +438,7 @@ main() {
   load_before="$(load_average)"
   start_plain
   start_icetunnel
+  start_fernet
   start_stunnel
   : >"$work/runs.tsv"
 

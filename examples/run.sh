@@ -24,6 +24,7 @@ environment:
   ICE_EXAMPLE_IPV6=1                 also give each namespace an address in 2001:db8::/64; clients use it
   ICE_PRESHARED_KEY                  the sidecars' key; unset, each run makes a fresh one
   ICE_PRESHARED_KEY_FILE             a file with the sidecars' key; wins over ICE_PRESHARED_KEY
+  ICE_CRYPTO_STRATEGY=ice|fernet     the sidecars' crypto strategy (default ice: TLS 1.3 PSK)
   ICE_EXAMPLE_READY_TIMEOUT=SECONDS  how long `up` waits for services and sidecars (default 60)
   ICE_EXAMPLE_UNSAFE_NO_SIDECARS=1   start no sidecars, so traffic crosses the bridge in plaintext
   ICE_EXAMPLE_PROXY_PROTOCOL=1       tunnel: haproxy sends PROXY v2 headers, the service is nginx (proxy_protocol)
@@ -48,6 +49,7 @@ caller_key_file=${ICE_PRESHARED_KEY_FILE:-}
 unset ICE_PRESHARED_KEY ICE_PRESHARED_KEY_FILE
 
 ready_timeout=${ICE_EXAMPLE_READY_TIMEOUT:-60}
+crypto_strategy=${ICE_CRYPTO_STRATEGY:-ice}
 
 # The interactive mode's client loops, stopped before everything else.
 client_jobs=()
@@ -213,8 +215,8 @@ start_sidecar() {
   if declare -F example_sidecar_env >/dev/null; then
     read -r -a extra <<<"$(example_sidecar_env "$role")"
   fi
-  sidecar=(env "ICE_ROLES=${EXAMPLE_SIDECAR_ROLES[$role]}" ICE_CRYPTO_STRATEGY=ice ICE_ENCRYPTION_ENABLED=True
-    "${extra[@]}" "$ICE_REPO/bin/icetunnel" sidecar)
+  sidecar=(env "ICE_ROLES=${EXAMPLE_SIDECAR_ROLES[$role]}" "ICE_CRYPTO_STRATEGY=$crypto_strategy"
+    ICE_ENCRYPTION_ENABLED=True "${extra[@]}" "$ICE_REPO/bin/icetunnel" sidecar)
 
   if [ -n "$caller_key_file" ]; then
     ICE_PRESHARED_KEY_FILE=$caller_key_file ice_start "sidecar-$role" "$(namespace_of "$role")" "${sidecar[@]}"

@@ -60,12 +60,16 @@ final class SidecarCommand implements Callable<Integer> {
             throw new StartupException("interception could not be installed, so the sidecar does not start "
                 + "(fail closed): " + e.getMessage(), e);
         }
+        KeyReloading.start(settings.keys());
         LOG.info("ready: roles {} intercepted with {} ({}), listening on {}", settings.roles(),
             interception.backendName(), interception.ipv6() ? "IPv4 and IPv6" : "IPv4", sidecar.describe());
 
         // A signal that came while starting up is handled here, after the rules are complete, so they are removed.
         stop.await();
         LOG.info("stopping: closing listeners, then removing the interception rules");
+        if (settings.keys() != null) {
+            settings.keys().close();
+        }
         sidecar.close();
         interception.remove();
         transport.close();

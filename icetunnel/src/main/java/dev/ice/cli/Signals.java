@@ -4,7 +4,10 @@ import java.util.concurrent.CountDownLatch;
 
 import sun.misc.Signal;
 
-/** Traps SIGTERM and SIGINT, so that the process can clean up and exit 0 rather than die with 143. */
+/**
+ * Traps SIGTERM and SIGINT, so that the process can clean up and exit 0 rather than die with 143, and hands SIGHUP,
+ * the conventional request to re-read configuration, to whoever asks for it.
+ */
 final class Signals {
 
     private Signals() {
@@ -23,5 +26,10 @@ final class Signals {
             Signal.handle(new Signal(name), signal -> stop.countDown());
         }
         return stop;
+    }
+
+    /** Runs the action on every SIGHUP, on the JVM's signal thread. */
+    static void onHangup(Runnable action) {
+        Signal.handle(new Signal("HUP"), signal -> action.run());
     }
 }

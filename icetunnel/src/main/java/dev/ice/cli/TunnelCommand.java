@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ice.tunnel.Endpoint;
-import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.fernet.FernetContext;
+import dev.ice.tunnel.key.LiveKeyRing;
 import dev.ice.tunnel.proxy.ProxyProtocol;
 import dev.ice.tunnel.relay.ConnectionListener;
 import dev.ice.tunnel.relay.Transport;
@@ -57,11 +58,14 @@ abstract class TunnelCommand implements Callable<Integer> {
         Endpoint target = target();
         udp.checkUnusedWithoutUdp();
         if (udp.udp) {
-            return UdpTunnelRunner.run(mode(), listen, target, options, udp, options.key(parent.environment(),
-                LOG::warn));
+            // Limitation: a UDP tunnel takes the key file's first key only, and does not reload it, because the
+            // DTLS engine was built for one key before key files could hold several.
+            return UdpTunnelRunner.run(mode(), listen, target, options, udp,
+                options.keys(parent.environment(), LOG::warn).get().offered());
         }
         TlsPolicy policy = options.policy();
-        PresharedKey key = options.key(parent.environment(), LOG::warn);
+        String strategy = options.strategy(parent.environment());
+        LiveKeyRing keys = options.keys(parent.environment(), LOG::warn);
         ProxyProtocol proxy = proxyProtocol(policy.handshakeTimeout());
         TunnelConfig config = new TunnelConfig(mode(), listen, target, options.idleTimeout)
             .withProxyProtocol(proxy);
@@ -70,7 +74,8 @@ abstract class TunnelCommand implements Callable<Integer> {
         Transport transport = Transport.start(0);
         Tunnel tunnel;
         try {
-            tunnel = Tunnel.start(config, new TlsPskContext(key, policy), ConnectionListener.NONE, transport);
+            tunnel = Tunnel.start(config, strategy.equals("fernet") ? new FernetContext(keys,
+                policy.handshakeTimeout()) : new TlsPskContext(keys, policy), ConnectionListener.NONE, transport);
         } catch (Exception e) {
             // Netty rethrows the bind failure's IOException undeclared, hence the broad catch.
             transport.close();
@@ -80,14 +85,23 @@ abstract class TunnelCommand implements Callable<Integer> {
         if (proxy.isOn()) {
             LOG.info("PROXY protocol: {}", proxy.describe());
         }
-        LOG.info("ready: {} tunnel on {} -> {} (TLS 1.3{} PSK, identity '{}', handshake timeout {} ms)",
+        KeyReloading.start(keys);
+        LOG.info("ready: {} tunnel on {} -> {} ({}, identities {}, handshake timeout {} ms)",
             mode().name().toLowerCase(java.util.Locale.ROOT), Endpoint.describe(tunnel.localAddress()), target,
-            policy.tls12() ? " and 1.2" : "", key.identity(), policy.handshakeTimeout().toMillis());
+            describe(strategy, policy), keys.get().identities(), policy.handshakeTimeout().toMillis());
         stop.await();
 
         LOG.info("stopping: closing the listener and open connections");
+        keys.close();
         tunnel.close();
         transport.close();
         return 0;
+    }
+
+    private static String describe(String strategy, TlsPolicy policy) {
+        if (strategy.equals("fernet")) {
+            return "fernet tokens";
+        }
+        return policy.tls12() ? "TLS 1.3 and 1.2 PSK" : "TLS 1.3 PSK";
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.ice.tunnel.key.KeySource;
-import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.key.LiveKeyRing;
 import dev.ice.tunnel.tls.TlsPolicy;
 import picocli.CommandLine.Option;
 
@@ -14,8 +14,14 @@ import picocli.CommandLine.Option;
 final class TunnelOptions {
 
     @Option(names = "--key-file", paramLabel = "PATH",
-        description = "File whose first line is the key (default: $ICE_PRESHARED_KEY_FILE, else $ICE_PRESHARED_KEY).")
+        description = "File of identity:key lines, the first offered, any accepted; reloaded on SIGHUP and when it "
+            + "changes (default: $ICE_PRESHARED_KEY_FILE, else $ICE_PRESHARED_KEY).")
     Path keyFile;
+
+    @Option(names = "--crypto-strategy", paramLabel = "ice|fernet",
+        description = "ice (TLS 1.3 PSK) or fernet (a stream of Fernet tokens); both ends must agree "
+            + "(default: $ICE_CRYPTO_STRATEGY, else ice).")
+    String strategy;
 
     @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
         converter = DurationConverter.class, description = "Drop a connection whose handshake takes longer "
@@ -47,12 +53,22 @@ final class TunnelOptions {
         return new TlsPolicy(tls12, unsafePlainPsk, handshakeTimeout);
     }
 
-    /** @return the key from --key-file or the environment */
-    PresharedKey key(Map<String, String> environment, Consumer<String> warnings) {
-        if (keyFile != null) {
-            String identity = environment.getOrDefault(KeySource.IDENTITY_VARIABLE, PresharedKey.DEFAULT_IDENTITY);
-            return KeySource.fromFile(keyFile, identity, warnings);
+    /** @return the crypto strategy's setting: --crypto-strategy, else ICE_CRYPTO_STRATEGY, else ice */
+    String strategy(Map<String, String> environment) {
+        String value = strategy != null ? strategy : environment.getOrDefault("ICE_CRYPTO_STRATEGY", "ice");
+        String normalised = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!normalised.equals("ice") && !normalised.equals("fernet")) {
+            throw new IllegalArgumentException("--crypto-strategy '" + value + "' is not a strategy; use ice "
+                + "(TLS 1.3 PSK) or fernet");
         }
-        return KeySource.fromEnvironment(environment, warnings);
+        return normalised;
+    }
+
+    /** @return the keys from --key-file or the environment, reloadable when they come from a file */
+    LiveKeyRing keys(Map<String, String> environment, Consumer<String> warnings) {
+        if (keyFile != null) {
+            return LiveKeyRing.fromFile(keyFile, KeySource.identity(environment), warnings);
+        }
+        return LiveKeyRing.fromEnvironment(environment, warnings);
     }
 }

@@ -18,6 +18,17 @@ public final class Banner {
     }
 
     /**
+     * @param strategy a strategy's setting
+     * @return the setting and what it means, e.g. "ice (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256)"
+     */
+    public static String describe(String strategy) {
+        if (strategy.equals(SidecarSettings.STRATEGY_FERNET)) {
+            return strategy + " (Fernet tokens: AES-128-CBC, HMAC-SHA256; no forward secrecy)";
+        }
+        return strategy + " (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256)";
+    }
+
+    /**
      * Prints the banner.
      *
      * @param out where to print
@@ -27,7 +38,7 @@ public final class Banner {
     public static void print(PrintWriter out, String version, SidecarSettings settings) {
         out.println(LOGO);
         out.printf("ice version          %s%n", version);
-        out.printf("crypto strategy      %s (TLS 1.3 PSK, TLS_AES_128_GCM_SHA256)%n", SidecarSettings.STRATEGY_ICE);
+        out.printf("crypto strategy      %s%n", describe(settings.strategy()));
         out.printf("encryption enabled   %s%n", settings.encryptionEnabled() ? "True" : "False  <-- PLAINTEXT");
         if (settings.proxyProtocol().isOn()) {
             out.printf("proxy protocol       %s%n", settings.proxyProtocol().describe());

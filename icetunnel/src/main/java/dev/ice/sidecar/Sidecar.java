@@ -3,7 +3,9 @@ package dev.ice.sidecar;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ice.tunnel.CryptoStrategy;
 import dev.ice.tunnel.Endpoint;
+import dev.ice.tunnel.fernet.FernetContext;
 import dev.ice.tunnel.relay.ConnectionListener;
 import dev.ice.tunnel.relay.Target;
 import dev.ice.tunnel.relay.Transport;
@@ -45,8 +47,7 @@ public final class Sidecar implements AutoCloseable {
      */
     public static Sidecar start(SidecarSettings settings, boolean ipv6, ConnectionListener listener,
             Transport transport) {
-        TlsPskContext tls = settings.encryptionEnabled() ? new TlsPskContext(settings.key(), settings.policy())
-            : null;
+        CryptoStrategy tls = settings.encryptionEnabled() ? strategy(settings) : null;
         List<Tunnel> listeners = new ArrayList<>();
         try {
             if (!settings.serverPorts().isEmpty()) {
@@ -75,6 +76,13 @@ public final class Sidecar implements AutoCloseable {
         return new Sidecar(listeners);
     }
 
+    private static CryptoStrategy strategy(SidecarSettings settings) {
+        if (settings.strategy().equals(SidecarSettings.STRATEGY_FERNET)) {
+            return new FernetContext(settings.keys(), settings.policy().handshakeTimeout());
+        }
+        return new TlsPskContext(settings.keys(), settings.policy());
+    }
+
     /** @return what each listener is bound to, for the log */
     public List<String> describe() {
         return listeners.stream().map(tunnel -> Endpoint.describe(tunnel.localAddress())).toList();
@@ -87,7 +95,7 @@ public final class Sidecar implements AutoCloseable {
     }
 
     private static Tunnel listen(TunnelMode mode, String host, int port, Target target, SidecarSettings settings,
-            TlsPskContext tls, ConnectionListener listener, Transport transport) {
+            CryptoStrategy tls, ConnectionListener listener, Transport transport) {
         TunnelConfig config = new TunnelConfig(mode, new Endpoint(host, port), target, settings.idleTimeout(),
             settings.socketMark());
         if (mode == TunnelMode.SERVER) {

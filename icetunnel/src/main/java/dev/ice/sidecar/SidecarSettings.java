@@ -9,8 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import dev.ice.tunnel.key.KeySource;
-import dev.ice.tunnel.key.PresharedKey;
+import dev.ice.tunnel.key.LiveKeyRing;
 import dev.ice.tunnel.proxy.ProxyProtocol;
 import dev.ice.tunnel.tls.TlsPolicy;
 
@@ -19,7 +18,7 @@ import dev.ice.tunnel.tls.TlsPolicy;
  *
  * @param roles the roles, in the order given
  * @param encryptionEnabled false relays plaintext through the same interception (development only)
- * @param key the trust plane's key; null when encryption is off
+ * @param keys the trust plane's keys, reloadable when they come from a key file; null when encryption is off
  * @param policy TLS versions and handshake timeout
  * @param idleTimeout idle timeout for connections; zero is off
  * @param inboundPort the port server roles' traffic is redirected to
@@ -29,13 +28,16 @@ import dev.ice.tunnel.tls.TlsPolicy;
  * @param backend the netfilter backend: auto, iptables-nft, iptables-legacy or nftables
  * @param ipv6 auto (intercept IPv6 when the namespace has it) or off
  * @param proxyProtocol the PROXY protocol on the inbound listener; see {@link ProxyProtocolSettings}
+ * @param strategy the crypto strategy: {@value #STRATEGY_ICE} (TLS 1.3 PSK) or {@value #STRATEGY_FERNET}
  */
-public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, PresharedKey key, TlsPolicy policy,
+public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveKeyRing keys, TlsPolicy policy,
         Duration idleTimeout, int inboundPort, int outboundPort, int socketMark, List<String> excludedCidrs,
-        String backend, String ipv6, ProxyProtocol proxyProtocol) {
+        String backend, String ipv6, ProxyProtocol proxyProtocol, String strategy) {
 
-    /** The only strategy implemented so far. */
+    /** The TLS 1.3 PSK strategy. */
     public static final String STRATEGY_ICE = "ice";
+    /** The strategy that carries each stream as Fernet tokens. */
+    public static final String STRATEGY_FERNET = "fernet";
 
     /** Default port for inbound (server role) traffic, as Istio's sidecar uses. */
     public static final int DEFAULT_INBOUND_PORT = 15006;
@@ -56,19 +58,19 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
     public static SidecarSettings fromEnvironment(Map<String, String> env, Consumer<String> warnings,
             boolean needKey) {
         List<Role> roles = roles(require(env, "ICE_ROLES", "server:tcp:9001,client:tcp:5000"));
-        strategy(require(env, "ICE_CRYPTO_STRATEGY", "ice"));
+        String strategy = strategy(require(env, "ICE_CRYPTO_STRATEGY", "ice"));
         boolean encrypted = bool(require(env, "ICE_ENCRYPTION_ENABLED", "True or False"), "ICE_ENCRYPTION_ENABLED");
-        PresharedKey key = encrypted && needKey ? KeySource.fromEnvironment(env, warnings) : null;
+        LiveKeyRing keys = encrypted && needKey ? LiveKeyRing.fromEnvironment(env, warnings) : null;
         TlsPolicy policy = new TlsPolicy(bool(env.getOrDefault("ICE_TLS12", "False"), "ICE_TLS12"), false,
             duration(env, "ICE_HANDSHAKE_TIMEOUT", TlsPolicy.DEFAULT_HANDSHAKE_TIMEOUT));
         int inbound = port(env, "ICE_INBOUND_PORT", DEFAULT_INBOUND_PORT);
         int outbound = port(env, "ICE_OUTBOUND_PORT", DEFAULT_OUTBOUND_PORT);
         checkListenerPorts(roles, inbound, outbound);
-        return new SidecarSettings(roles, encrypted, key, policy, duration(env, "ICE_IDLE_TIMEOUT", Duration.ZERO),
+        return new SidecarSettings(roles, encrypted, keys, policy, duration(env, "ICE_IDLE_TIMEOUT", Duration.ZERO),
             inbound, outbound, mark(env), cidrs(env.getOrDefault("ICE_EXCLUDE_CIDRS", "")),
             choice(env, "ICE_NETFILTER_BACKEND", "auto", "auto", "iptables-nft", "iptables-legacy", "nftables"),
             choice(env, "ICE_IPV6", "auto", "auto", "off"),
-            ProxyProtocolSettings.fromEnvironment(env, policy.handshakeTimeout()));
+            ProxyProtocolSettings.fromEnvironment(env, policy.handshakeTimeout()), strategy);
     }
 
     /** @return the ports of the server roles */
@@ -117,16 +119,13 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
         return List.copyOf(roles);
     }
 
-    private static void strategy(String value) {
+    private static String strategy(String value) {
         String strategy = value.toLowerCase(Locale.ROOT);
-        if (strategy.equals("fernet")) {
-            throw new SidecarConfigException("ICE_CRYPTO_STRATEGY 'fernet' is not implemented in this version of "
-                + "ICE; use 'ice' (TLS 1.3 with the pre-shared key)");
-        }
-        if (!strategy.equals(STRATEGY_ICE)) {
+        if (!strategy.equals(STRATEGY_ICE) && !strategy.equals(STRATEGY_FERNET)) {
             throw new SidecarConfigException("ICE_CRYPTO_STRATEGY '" + value + "' is not a strategy; use 'ice' "
-                + "(or 'fernet' once it is implemented)");
+                + "(TLS 1.3 with the pre-shared key) or 'fernet' (Fernet tokens)");
         }
+        return strategy;
     }
 
     static boolean bool(String value, String name) {
@@ -223,6 +222,7 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, Presh
 
     @Override
     public String toString() {
-        return "SidecarSettings[roles=" + roles + ", encryption=" + encryptionEnabled + ", key=" + key + "]";
+        return "SidecarSettings[roles=" + roles + ", strategy=" + strategy + ", encryption=" + encryptionEnabled
+            + ", keys=" + keys + "]";
     }
 }

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad command lines and configuration exit 2 with one line naming the value and the fix; keys never show. */
 class IceTunnelUsageTest {
@@ -155,6 +160,35 @@ class IceTunnelUsageTest {
 
         assertTrue(first.matches("[0-9a-f]{64}"), first);
         assertEquals(first, out.toString().strip());
+    }
+
+    @Test
+    void keyGenerateWithAnIdentityPrintsAKeyFileLine() {
+        // Proves: the output of generate --identity is a line a key file takes as it is.
+        assertEquals(0, run(Map.of(), "key", "generate", "--identity", "ice-2027"));
+
+        assertTrue(out.toString().strip().matches("ice-2027:hex:[0-9a-f]{64}"), out.toString());
+    }
+
+    @Test
+    void keyGenerateRefusesAnIdentityAKeyFileCouldNotHold() {
+        // Proves: an identity that would read as a key, or split a line, is refused with the fix.
+        assertEquals(2, run(Map.of(), "key", "generate", "--identity", "hex"));
+
+        assertTrue(err.toString().contains("--identity 'hex'"), err.toString());
+    }
+
+    @Test
+    void keyDerivePrintsEachLineOfAKeyFileWithItsIdentity(@TempDir Path dir) throws IOException {
+        // Proves: derive over a rotating key file gives identity:hex per key, in order, as stunnel's PSKsecrets
+        // reads them.
+        Path file = dir.resolve("psk");
+        Files.writeString(file, "new:" + KEY + "\nold:hex:ffeeddccbbaa99887766554433221100\n");
+
+        assertEquals(0, run(Map.of("ICE_PRESHARED_KEY_FILE", file.toString()), "key", "derive"));
+
+        assertEquals(List.of("new:" + KEY.substring(4), "old:ffeeddccbbaa99887766554433221100"),
+            out.toString().lines().toList());
     }
 
     @Test

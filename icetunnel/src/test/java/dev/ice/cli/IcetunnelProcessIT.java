@@ -92,6 +92,7 @@ class IcetunnelProcessIT {
             assertEquals(0, client.waitFor());
             assertFalse(log("server.log").contains(KEY_HEX), "the key reached the server's log");
             assertFalse(log("client.log").contains(KEY_HEX), "the key reached the client's log");
+            LogScan.assertNoKeyMaterial(List.of(logs.resolve("server.log"), logs.resolve("client.log")));
         }
     }
 

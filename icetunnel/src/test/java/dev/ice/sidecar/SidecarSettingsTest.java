@@ -66,7 +66,7 @@ class SidecarSettingsTest {
         SidecarSettings settings = read(env);
 
         assertFalse(settings.encryptionEnabled());
-        assertNull(settings.key());
+        assertNull(settings.keys());
     }
 
     @ParameterizedTest
@@ -107,11 +107,14 @@ class SidecarSettingsTest {
     }
 
     @Test
-    void fernetIsRefusedUntilItIsImplemented() {
+    void fernetIsAStrategyInAnyCase() {
+        // Proves: ICE_CRYPTO_STRATEGY=fernet is accepted now that it is implemented, spelled as the original ICE
+        // users may spell it.
         Map<String, String> env = env("server:tcp:80");
-        env.put("ICE_CRYPTO_STRATEGY", "fernet");
+        env.put("ICE_CRYPTO_STRATEGY", "Fernet");
 
-        assertTrue(error(env).contains("'fernet' is not implemented"), error(env));
+        assertEquals(SidecarSettings.STRATEGY_FERNET, SidecarSettings.fromEnvironment(env, warning -> { }, true)
+            .strategy());
     }
 
     @Test

@@ -28,6 +28,10 @@ public enum ConnectionOutcome {
     PROXY_HEADER_UNTRUSTED(Level.INFO, "PROXY header from an untrusted source"),
     /** A PROXY protocol header was malformed, cut short or over the size limit (server side). */
     PROXY_HEADER_INVALID(Level.INFO, "invalid PROXY header"),
+    /** (fernet) The first bytes did not open a fernet stream, or a frame before the handshake was malformed. */
+    NOT_FERNET(Level.INFO, "not fernet"),
+    /** The peer uses the other crypto strategy (TLS against fernet, or fernet against TLS): configure both alike. */
+    OTHER_STRATEGY(Level.WARN, "other crypto strategy"),
     /** The handshake failed for another TLS reason; the log names the alert. */
     TLS_ERROR(Level.INFO, "TLS error"),
     /** The peer closed the connection in the middle of the handshake. */
@@ -36,7 +40,15 @@ public enum ConnectionOutcome {
     PROBE(Level.DEBUG, "probe"),
     /** One side reset its connection; the reset was passed on to the other. */
     PEER_RESET(Level.INFO, "peer reset"),
-    /** The TLS peer closed TCP without close_notify, so the data may be cut short; the other side gets a reset. */
+    /**
+     * A fernet token failed its check after the handshake: it did not verify (tampered or reflected), or arrived
+     * out of order, twice, or after the end of the stream. Nothing from it reached the other side.
+     */
+    TOKEN_REJECTED(Level.INFO, "token rejected"),
+    /**
+     * The peer closed TCP without close_notify (TLS) or an END token (fernet), so the data may be cut short; the
+     * other side gets a reset.
+     */
     TRUNCATED(Level.INFO, "truncated"),
     /** A sidecar listener got a connection that no interception rule sent it, or for a port with no role. */
     NOT_INTERCEPTED(Level.INFO, "not intercepted"),

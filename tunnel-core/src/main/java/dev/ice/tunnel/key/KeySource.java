@@ -1,15 +1,13 @@
 package dev.ice.tunnel.key;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Finds the pre-shared key in the environment: {@code ICE_PRESHARED_KEY_FILE} (which wins) or
- * {@code ICE_PRESHARED_KEY}, offered under {@code ICE_PSK_IDENTITY}.
+ * Finds the pre-shared keys in the environment: the {@code identity:key} lines of {@code ICE_PRESHARED_KEY_FILE}
+ * (which wins; see {@link KeyFile}), or the one key of {@code ICE_PRESHARED_KEY}, offered under
+ * {@code ICE_PSK_IDENTITY}.
  *
  * <p>Keys never come from the command line, where {@code ps} and shell history would show them.
  */
@@ -26,7 +24,7 @@ public final class KeySource {
     }
 
     /**
-     * Reads the key that the environment configures.
+     * Reads the key that the environment configures: the one a client offers.
      *
      * @param environment the process environment, or a test's stand-in
      * @param warnings receives warnings such as a short passphrase
@@ -34,36 +32,57 @@ public final class KeySource {
      * @throws PresharedKeyException if no key is configured, the file is unreadable, or the key is malformed
      */
     public static PresharedKey fromEnvironment(Map<String, String> environment, Consumer<String> warnings) {
-        String identity = environment.getOrDefault(IDENTITY_VARIABLE, PresharedKey.DEFAULT_IDENTITY);
-        String file = environment.get(KEY_FILE_VARIABLE);
-        if (file != null && !file.isBlank()) {
-            return fromFile(Path.of(file), identity, warnings);
+        return keyRing(environment, warnings).offered();
+    }
+
+    /**
+     * Reads the keys that the environment configures: those of the key file, or the one key of
+     * {@value #KEY_VARIABLE}.
+     *
+     * @param environment the process environment, or a test's stand-in
+     * @param warnings receives warnings such as a short passphrase or a key file others may read
+     * @return the keys, the offered one first
+     * @throws PresharedKeyException if no key is configured, the file is unreadable, or a key is malformed
+     */
+    public static KeyRing keyRing(Map<String, String> environment, Consumer<String> warnings) {
+        Path file = keyFile(environment);
+        if (file != null) {
+            return KeyFile.read(file, identity(environment), warnings);
         }
         String value = environment.get(KEY_VARIABLE);
         if (value == null) {
             throw new PresharedKeyException("no pre-shared key: set " + KEY_VARIABLE + " (e.g. to the output of "
                 + "'icetunnel key generate') or " + KEY_FILE_VARIABLE + " to a file that holds it");
         }
-        return KeySpec.parse(value.strip(), identity, KEY_VARIABLE, warnings);
+        return KeyRing.of(KeySpec.parse(value.strip(), identity(environment), KEY_VARIABLE, warnings));
     }
 
     /**
-     * Reads a key from a file whose first non-blank line is the key.
+     * @param environment the process environment
+     * @return the key file {@value #KEY_FILE_VARIABLE} names, or null if it names none
+     */
+    public static Path keyFile(Map<String, String> environment) {
+        String file = environment.get(KEY_FILE_VARIABLE);
+        return file == null || file.isBlank() ? null : Path.of(file);
+    }
+
+    /**
+     * @param environment the process environment
+     * @return the identity of a key that names none: {@value #IDENTITY_VARIABLE}, else the default
+     */
+    public static String identity(Map<String, String> environment) {
+        return environment.getOrDefault(IDENTITY_VARIABLE, PresharedKey.DEFAULT_IDENTITY);
+    }
+
+    /**
+     * Reads a key file and returns the key a client offers: its first.
      *
      * @param file the file
-     * @param identity the PSK identity
+     * @param identity the identity of a single line that names none
      * @param warnings receives warnings such as a short passphrase
      * @return the key
      */
     public static PresharedKey fromFile(Path file, String identity, Consumer<String> warnings) {
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PresharedKeyException("cannot read the key file " + file + " (" + e.getClass().getSimpleName()
-                + "); check " + KEY_FILE_VARIABLE + " and the file's permissions");
-        }
-        String line = content.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-        return KeySpec.parse(line, identity, "key file " + file, warnings);
+        return KeyFile.read(file, identity, warnings).offered();
     }
 }

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
+import dev.ice.tunnel.ConnectionFailure;
 import dev.ice.tunnel.ConnectionOutcome;
-import dev.ice.tunnel.tls.TlsFailureException;
+import dev.ice.tunnel.HalfClosingHandler;
 import dev.ice.tunnel.tls.TlsHandshakeEvent;
 import dev.ice.tunnel.tls.TlsInputClosedEvent;
-import dev.ice.tunnel.tls.TlsPskHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -75,6 +75,13 @@ final class Leg extends ChannelDuplexHandler {
     static void link(Leg a, Leg b) {
         a.peer = b;
         b.peer = a;
+        if (!a.ctx.channel().isActive() || !b.ctx.channel().isActive()) {
+            // One side was aborted (a reset, a truncated stream) while the other was being set up: what it had
+            // read is gone, so the other side must not wait on it or see a clean end.
+            a.abort();
+            b.abort();
+            return;
+        }
         a.drainPending();
         b.drainPending();
         a.resumeReading();
@@ -135,7 +142,7 @@ final class Leg extends ChannelDuplexHandler {
             case TlsHandshakeEvent handshake -> handshakeCallback.accept(handshake);
             case TlsInputClosedEvent closed when closed.clean() -> inputEnded();
             case TlsInputClosedEvent truncated -> failBoth(ConnectionOutcome.TRUNCATED,
-                "TLS peer closed TCP without close_notify");
+                "peer closed TCP without close_notify or END token");
             case IdleStateEvent idle -> {
                 connection.fail(ConnectionOutcome.IDLE_TIMEOUT, "");
                 closeBoth();
@@ -152,8 +159,8 @@ final class Leg extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TlsFailureException tls) {
-            failBoth(tls.outcome(), tls.getMessage());
+        if (cause instanceof ConnectionFailure failure) {
+            failBoth(failure.outcome(), cause.getMessage());
         } else if (cause instanceof IOException io) {
             failBoth(ConnectionOutcome.PEER_RESET, io.getMessage());
         } else {
@@ -203,9 +210,9 @@ final class Leg extends ChannelDuplexHandler {
 
     private void shutdownOutput() {
         ChannelFuture shut;
-        TlsPskHandler tls = ctx.pipeline().get(TlsPskHandler.class);
-        if (tls != null) {
-            shut = tls.closeOutput(ctx.pipeline().context(tls));
+        HalfClosingHandler protection = ctx.pipeline().get(HalfClosingHandler.class);
+        if (protection != null) {
+            shut = protection.closeOutput(ctx.pipeline().context(protection));
         } else {
             // Netty drops writes still queued when the write half shuts: shut only after they are written.
             ChannelPromise shutting = ctx.newPromise();

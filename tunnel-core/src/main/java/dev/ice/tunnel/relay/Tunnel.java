@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.ice.tunnel.ConnectionOutcome;
+import dev.ice.tunnel.CryptoStrategy;
 import dev.ice.tunnel.Endpoint;
 import dev.ice.tunnel.tls.TlsHandshakeEvent;
-import dev.ice.tunnel.tls.TlsPskContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,8 +26,9 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
- * A listening tunnel: each accepted connection is joined to a new connection to the target, with TLS-PSK on one
- * side and plaintext on the other (or plaintext on both when encryption is off).
+ * A listening tunnel: each accepted connection is joined to a new connection to the target, protected by the crypto
+ * strategy (TLS-PSK or fernet) on one side and plaintext on the other (or plaintext on both when encryption is
+ * off).
  *
  * <p>The TLS side is always finished first: a server tunnel opens no backend connection for a peer that has not
  * proved the key, and a client tunnel reads nothing from the application until the server has. A server tunnel
@@ -43,11 +44,11 @@ public final class Tunnel implements AutoCloseable {
         1});
 
     private final TunnelConfig config;
-    private final TlsPskContext tls;
+    private final CryptoStrategy tls;
     private final ConnectionListener listener;
     private final Channel serverChannel;
 
-    private Tunnel(TunnelConfig config, TlsPskContext tls, ConnectionListener listener, Transport transport) {
+    private Tunnel(TunnelConfig config, CryptoStrategy tls, ConnectionListener listener, Transport transport) {
         this.config = config;
         this.tls = tls;
         this.listener = listener;
@@ -83,12 +84,13 @@ public final class Tunnel implements AutoCloseable {
      * Binds the listener and starts accepting.
      *
      * @param config what to listen on and where to go
-     * @param tls the trust plane's TLS settings, or null to relay plaintext (encryption turned off)
+     * @param tls the trust plane's crypto strategy (TLS-PSK or fernet), or null to relay plaintext (encryption
+     *     turned off)
      * @param listener told about each connection
      * @param transport the event loops to run on
      * @return the running tunnel
      */
-    public static Tunnel start(TunnelConfig config, TlsPskContext tls, ConnectionListener listener,
+    public static Tunnel start(TunnelConfig config, CryptoStrategy tls, ConnectionListener listener,
             Transport transport) {
         return new Tunnel(config, tls, listener, transport);
     }

@@ -1,7 +1,7 @@
 package dev.ice.tunnel.tls;
 
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.Optional;
 import java.util.Vector;
 
 import org.bouncycastle.tls.AlertDescription;
@@ -17,22 +17,23 @@ import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
+import dev.ice.tunnel.key.KeyRing;
 import dev.ice.tunnel.key.PresharedKey;
 
 /**
- * The server side of ICE's TLS: it accepts a client that offers the trust plane's identity and proves it holds
- * the key, and nobody else. No certificate is ever sent or asked for.
+ * The server side of ICE's TLS: it accepts a client that offers one of the identities in the server's key ring
+ * and proves it holds that identity's key, and nobody else. No certificate is ever sent or asked for.
  */
 final class IceTlsServer extends PSKTlsServer {
 
-    private final PresharedKey key;
+    private final KeyRing keys;
     private final TlsPolicy policy;
     private final HandshakeObserver observer;
     private boolean pskAccepted;
 
-    IceTlsServer(TlsCrypto crypto, PresharedKey key, TlsPolicy policy, HandshakeObserver observer) {
-        super(crypto, new IdentityManager(key, observer));
-        this.key = key;
+    IceTlsServer(TlsCrypto crypto, KeyRing keys, TlsPolicy policy, HandshakeObserver observer) {
+        super(crypto, new IdentityManager(keys, observer));
+        this.keys = keys;
         this.policy = policy;
         this.observer = observer;
     }
@@ -47,15 +48,17 @@ final class IceTlsServer extends PSKTlsServer {
         return CipherSuites.offered(getCrypto(), policy);
     }
 
+    // BouncyCastle lets a server pick one of the offered identities; the client proves it holds that key with the
+    // binder afterwards. Offered identities are tried in the client's order against every key the server holds.
     @Override
     public TlsPSKExternal getExternalPSK(Vector identities) {
-        PskIdentity ours = new PskIdentity(key.identityBytes(), 0L);
         for (Object offered : identities) {
             // The ticket age is meaningless for external PSKs (RFC 8446 §4.2.11): compare identities only.
-            if (Arrays.equals(ours.getIdentity(), ((PskIdentity) offered).getIdentity())) {
+            Optional<PresharedKey> held = keys.find(((PskIdentity) offered).getIdentity());
+            if (held.isPresent()) {
                 pskAccepted = true;
-                return new BasicTlsPSKExternal(key.identityBytes(), getCrypto().createSecret(key.keyBytes()),
-                    PRFAlgorithm.tls13_hkdf_sha256);
+                return new BasicTlsPSKExternal(held.get().identityBytes(),
+                    getCrypto().createSecret(held.get().keyBytes()), PRFAlgorithm.tls13_hkdf_sha256);
             }
         }
         observer.identityRefused();
@@ -93,8 +96,8 @@ final class IceTlsServer extends PSKTlsServer {
         observer.handshakeComplete(context);
     }
 
-    /** TLS 1.2's view of the same key: one identity, one key. */
-    private record IdentityManager(PresharedKey key, HandshakeObserver observer) implements TlsPSKIdentityManager {
+    /** TLS 1.2's view of the same keys: the client names one identity, and any key held is accepted. */
+    private record IdentityManager(KeyRing keys, HandshakeObserver observer) implements TlsPSKIdentityManager {
 
         @Override
         public byte[] getHint() {
@@ -103,8 +106,9 @@ final class IceTlsServer extends PSKTlsServer {
 
         @Override
         public byte[] getPSK(byte[] identity) {
-            if (Arrays.equals(identity, key.identityBytes())) {
-                return key.keyBytes();
+            Optional<PresharedKey> held = keys.find(identity);
+            if (held.isPresent()) {
+                return held.get().keyBytes();
             }
             observer.identityRefused();
             return null;

@@ -2,10 +2,11 @@ package dev.ice.tunnel.tls;
 
 import java.io.IOException;
 
+import dev.ice.tunnel.ConnectionFailure;
 import dev.ice.tunnel.ConnectionOutcome;
 
 /** A TLS connection failed after its handshake: a record did not verify, or the peer sent a fatal alert. */
-public final class TlsFailureException extends IOException {
+public final class TlsFailureException extends IOException implements ConnectionFailure {
 
     private final transient ConnectionOutcome outcome;
 
@@ -15,6 +16,7 @@ public final class TlsFailureException extends IOException {
     }
 
     /** @return the outcome to record for the connection */
+    @Override
     public ConnectionOutcome outcome() {
         return outcome;
     }

@@ -2,11 +2,14 @@ package dev.ice.tunnel.tls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.tls.TlsProtocol;
 
 import dev.ice.tunnel.ConnectionOutcome;
+import dev.ice.tunnel.HalfClosingHandler;
+import dev.ice.tunnel.PeerStrategy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -30,7 +33,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * <p>Known limits: records are copied once between Netty's buffers and BouncyCastle's queues in each direction;
  * application data written before the handshake completes is refused, not queued.
  */
-public final class TlsPskHandler extends ChannelDuplexHandler {
+public final class TlsPskHandler extends ChannelDuplexHandler implements HalfClosingHandler {
 
     // 64 KiB covers one epoll read; per event-loop thread, so idle connections do not each hold a buffer.
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -101,8 +104,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
                 sawInput = true;
                 byte first = in.getByte(in.readerIndex());
                 if (!opensTlsRecord(first) && !observer.isComplete()) {
-                    fail(ctx, ConnectionOutcome.NOT_TLS,
-                        String.format("first byte 0x%02x opens neither a TLS handshake nor an alert record", first));
+                    refuseNotTls(ctx, in, first);
                     return;
                 }
             }
@@ -183,6 +185,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
      * @param ctx this handler's context
      * @return completes when the write half is shut
      */
+    @Override
     public ChannelFuture closeOutput(ChannelHandlerContext ctx) {
         ChannelPromise shut = ctx.newPromise();
         if (outputClosed || failed) {
@@ -253,6 +256,17 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     // not worth a line at INFO. A server that does the same to a client has refused it, and the client says so.
     private ConnectionOutcome endedBeforeHandshake() {
         return sawInput || observer.isClient() ? ConnectionOutcome.HANDSHAKE_ABORTED : ConnectionOutcome.PROBE;
+    }
+
+    private void refuseNotTls(ChannelHandlerContext ctx, ByteBuf in, byte first) {
+        Optional<String> other = PeerStrategy.recognise(in);
+        if (other.isPresent()) {
+            fail(ctx, ConnectionOutcome.OTHER_STRATEGY,
+                other.get() + "; this end speaks TLS (ICE_CRYPTO_STRATEGY=ice)");
+            return;
+        }
+        fail(ctx, ConnectionOutcome.NOT_TLS,
+            String.format("first byte 0x%02x opens neither a TLS handshake nor an alert record", first));
     }
 
     private static boolean opensTlsRecord(byte first) {
