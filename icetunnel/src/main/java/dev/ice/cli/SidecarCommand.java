@@ -44,6 +44,8 @@ final class SidecarCommand implements Callable<Integer> {
         Banner.print(spec.commandLine().getOut(), Version.number(), settings);
         warnIfPlaintext(settings);
         Interception interception = Interception.forSettings(settings);
+        interception.checkPlan();
+        boolean keepRules = SidecarSettings.keepRulesOnExit(parent.environment());
 
         try {
             LinuxSockets.requireMarkPermitted(settings.socketMark());
@@ -66,12 +68,17 @@ final class SidecarCommand implements Callable<Integer> {
 
         // A signal that came while starting up is handled here, after the rules are complete, so they are removed.
         stop.await();
-        LOG.info("stopping: closing listeners, then removing the interception rules");
+        LOG.info("stopping: closing listeners{}", keepRules ? "" : ", then removing the interception rules");
         if (settings.keys() != null) {
             settings.keys().close();
         }
         sidecar.close();
-        interception.remove();
+        if (keepRules) {
+            LOG.info("ICE_KEEP_RULES_ON_EXIT=True: the interception rules stay, so the service's traffic on its roles "
+                + "is refused, never sent in clear, until a sidecar starts again or 'icetunnel rules remove' runs");
+        } else {
+            interception.remove();
+        }
         transport.close();
         return 0;
     }

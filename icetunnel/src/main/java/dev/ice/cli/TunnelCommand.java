@@ -79,7 +79,8 @@ abstract class TunnelCommand implements Callable<Integer> {
         } catch (Exception e) {
             // Netty rethrows the bind failure's IOException undeclared, hence the broad catch.
             transport.close();
-            throw new StartupException("cannot listen on " + listen + ": " + e.getMessage(), e);
+            throw new StartupException("cannot listen on " + listen + ": " + (e.getMessage() != null ? e.getMessage()
+                : e.getClass().getSimpleName()), e);
         }
 
         if (proxy.isOn()) {

@@ -61,9 +61,12 @@ final class WireTap implements AutoCloseable {
         }
     }
 
+    // Ends one direction only: closing a socket's stream would close the whole socket and cut the other direction.
     private void pump(Socket from, Socket to, ByteArrayOutputStream copy) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 record(copy, buffer, n);
                 out.write(buffer, 0, n);
@@ -71,6 +74,7 @@ final class WireTap implements AutoCloseable {
             to.shutdownOutput();
         } catch (IOException e) {
             closeQuietly(to);
+            closeQuietly(from);
         }
     }
 

@@ -41,6 +41,19 @@ public final class Interception {
         return netfilter().backend().settingName();
     }
 
+    /**
+     * Checks the settings the rules are built from, such as ICE_EXCLUDE_CIDRS, before anything is started.
+     *
+     * @throws IllegalArgumentException naming the value and the fix
+     */
+    public void checkPlan() {
+        try {
+            plan();
+        } catch (IllegalArgumentException e) {
+            throw new SidecarConfigException("ICE_EXCLUDE_CIDRS or the sidecar's ports: " + e.getMessage());
+        }
+    }
+
     /** Installs the rules, replacing any that a crashed sidecar left behind. */
     public void install() {
         netfilter().install(plan());

@@ -73,6 +73,17 @@ public record SidecarSettings(List<Role> roles, boolean encryptionEnabled, LiveK
             ProxyProtocolSettings.fromEnvironment(env, policy.handshakeTimeout()), strategy);
     }
 
+    /**
+     * Reads {@code ICE_KEEP_RULES_ON_EXIT}: whether a clean stop leaves the interception rules in place, so that the
+     * service's traffic on its roles is refused rather than sent in clear while no sidecar runs.
+     *
+     * @param env the environment
+     * @return the setting, false unless set
+     */
+    public static boolean keepRulesOnExit(Map<String, String> env) {
+        return bool(env.getOrDefault("ICE_KEEP_RULES_ON_EXIT", "False"), "ICE_KEEP_RULES_ON_EXIT");
+    }
+
     /** @return the ports of the server roles */
     public Set<Integer> serverPorts() {
         return ports(Role.Direction.SERVER);

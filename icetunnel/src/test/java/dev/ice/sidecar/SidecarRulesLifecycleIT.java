@@ -123,6 +123,23 @@ class SidecarRulesLifecycleIT {
         assertEquals(List.of(), namespace.iceRules());
     }
 
+    @Test
+    void keepRulesOnExitLeavesTheInterceptionSoTrafficIsRefusedNotSentInClear() {
+        // Proves: with ICE_KEEP_RULES_ON_EXIT=True a clean stop keeps the rules (fail closed until a sidecar comes
+        // back), the sidecar says so, and rules remove still cleans up by hand.
+        settings.put("ICE_KEEP_RULES_ON_EXIT", "True");
+        RunningProcess sidecar = startReady("sidecar.log");
+        String installed = namespace.ruleset(backend);
+
+        assertEquals(0, sidecar.terminate(), sidecar.output());
+
+        assertEquals(installed, namespace.ruleset(backend));
+        assertTrue(sidecar.output().contains("ICE_KEEP_RULES_ON_EXIT=True: the interception rules stay"),
+            sidecar.output());
+        SidecarProcess.rules(namespace.name(), settings, "remove").requireSuccess();
+        assertEquals(List.of(), namespace.iceRules());
+    }
+
     private RunningProcess startReady(String log) {
         RunningProcess sidecar = SidecarProcess.startReady(namespace.name(), settings, logs.resolve(log));
         sidecars.add(sidecar);

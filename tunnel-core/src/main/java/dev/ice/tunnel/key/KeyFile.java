@@ -130,9 +130,19 @@ public final class KeyFile {
         return !stripped.isEmpty() && !stripped.startsWith("#");
     }
 
+    // A key file of many rotations is a few KiB; a larger one is a mistake such as /dev/zero, not a key file.
+    private static final int MAX_KEY_FILE_BYTES = 64 * 1024;
+
     static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] content = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+            if (content.length > MAX_KEY_FILE_BYTES) {
+                throw new PresharedKeyException("the key file " + file + " is larger than " + MAX_KEY_FILE_BYTES
+                    + " bytes, so it is not a key file; check " + KeySource.KEY_FILE_VARIABLE + " (or --key-file)");
+            }
+            String text = new String(content, StandardCharsets.UTF_8);
+            // Editors on some systems start UTF-8 files with a byte-order mark, which is not part of the key.
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (IOException e) {
             throw new PresharedKeyException("cannot read the key file " + file + " (" + e.getClass().getSimpleName()
                 + "); check " + KeySource.KEY_FILE_VARIABLE + " (or --key-file) and the file's permissions");

@@ -47,11 +47,15 @@ public final class KeySpec {
             throw new PresharedKeyException(source + " is empty; put a key in it, e.g. the output of "
                 + "'icetunnel key generate'");
         }
-        if (text.startsWith("hex:")) {
-            return new PresharedKey(identity, decodeHex(text.substring(4), source));
+        if (text.regionMatches(true, 0, "hex:", 0, 4)) {
+            return new PresharedKey(identity, decodeHex(text.substring(4).strip(), source));
         }
-        if (text.startsWith("base64:")) {
-            return new PresharedKey(identity, decodeBase64(text.substring(7), source));
+        if (text.regionMatches(true, 0, "base64:", 0, 7)) {
+            return new PresharedKey(identity, decodeBase64(text.substring(7).strip(), source));
+        }
+        if (text.matches("(0[xX])?[0-9A-Fa-f]{32,}")) {
+            warnings.accept(source + " looks like a raw key in hex but is used as a passphrase; write it as "
+                + "hex:<digits> if it is the raw key (as in stunnel's PSKsecrets)");
         }
         if (text.length() < SHORT_PASSPHRASE_CHARS) {
             warnings.accept(source + " holds a passphrase of only " + text.length() + " characters; use at least "

@@ -57,7 +57,8 @@ public final class LinuxSockets {
             probe.config().setOption(MARK, mark);
         } catch (ChannelException e) {
             throw new IllegalStateException("cannot set SO_MARK " + mark + " on the sidecar's sockets ("
-                + e.getCause().getMessage() + "); the sidecar needs CAP_NET_ADMIN (docker run --cap-add=NET_ADMIN)",
+                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                + "); the sidecar needs CAP_NET_ADMIN (docker run --cap-add=NET_ADMIN)",
                 e);
         } finally {
             probe.unsafe().closeForcibly();

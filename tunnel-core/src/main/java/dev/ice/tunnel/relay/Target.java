@@ -34,7 +34,7 @@ public sealed interface Target {
 
         @Override
         public String toString() {
-            return "original destination";
+            return "original destination on ports " + new java.util.TreeSet<>(ports);
         }
     }
 }

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -43,6 +44,12 @@ public final class Tunnel implements AutoCloseable {
     private static final InetAddress LOOPBACK_V6 = loopback(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         1});
 
+    // A peer that vanishes without FIN or RST (a partition, a host gone) is found by TCP keepalive: first probe after
+    // 60 s of silence, then 6 probes 10 s apart, so both legs close within 2 minutes.
+    private static final int KEEPALIVE_IDLE_SECONDS = 60;
+    private static final int KEEPALIVE_INTERVAL_SECONDS = 10;
+    private static final int KEEPALIVE_PROBES = 6;
+
     private final TunnelConfig config;
     private final CryptoStrategy tls;
     private final ConnectionListener listener;
@@ -58,6 +65,10 @@ public final class Tunnel implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
+            .childOption(EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS)
+            .childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.AUTO_READ, config.mode() == TunnelMode.SERVER)
@@ -208,6 +219,10 @@ public final class Tunnel implements AutoCloseable {
             .group(accepted.eventLoop())
             .channel(EpollSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
+            .option(EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS)
+            .option(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.AUTO_READ, tlsOut)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

@@ -97,6 +97,23 @@ class KeySpecTest {
     }
 
     @Test
+    void keyPrefixesAreReadInAnyCase() {
+        PresharedKey upper = KeySpec.parse("HEX:" + HEX_KEY.toUpperCase(), "ice", "ICE_PRESHARED_KEY", warnings::add);
+
+        assertArrayEquals(HexFormat.of().parseHex(HEX_KEY), upper.keyBytes());
+        assertTrue(warnings.isEmpty());
+    }
+
+    @Test
+    void bareHexIsAPassphraseButTheUserIsToldHowToMeanARawKey() {
+        KeySpec.parse(HEX_KEY, "ice", "ICE_PRESHARED_KEY", warnings::add);
+
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).contains("write it as hex:<digits>"), warnings.get(0));
+        assertFalse(warnings.get(0).contains(HEX_KEY), "the key must not appear in the warning");
+    }
+
+    @Test
     void keyNeverAppearsInToString() {
         PresharedKey key = KeySpec.parse("hex:" + HEX_KEY, "ice", "ICE_PRESHARED_KEY", warnings::add);
 
