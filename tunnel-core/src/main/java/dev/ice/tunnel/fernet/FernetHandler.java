@@ -13,6 +13,7 @@ import dev.ice.tunnel.key.KeyRing;
 import dev.ice.tunnel.key.PresharedKey;
 import dev.ice.tunnel.tls.TlsHandshakeEvent;
 import dev.ice.tunnel.tls.TlsInputClosedEvent;
+import dev.ice.tunnel.internal.WriteHalf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -21,7 +22,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -181,14 +181,7 @@ public final class FernetHandler extends ChannelDuplexHandler implements HalfClo
             return shut.setSuccess();
         }
         outputClosed = true;
-        ctx.writeAndFlush(frame(ctx, sealer.seal(RecordType.END))).addListener((ChannelFuture written) -> {
-            if (written.isSuccess()) {
-                ((DuplexChannel) ctx.channel()).shutdownOutput(shut);
-            } else {
-                shut.setFailure(written.cause());
-            }
-        });
-        return shut;
+        return WriteHalf.shutAfter(ctx, frame(ctx, sealer.seal(RecordType.END)));
     }
 
     private void begin(ChannelHandlerContext ctx) {

@@ -6,17 +6,16 @@ import java.util.function.Consumer;
 
 import dev.ice.tunnel.ConnectionFailure;
 import dev.ice.tunnel.ConnectionOutcome;
+import dev.ice.tunnel.internal.WriteHalf;
 import dev.ice.tunnel.HalfClosingHandler;
 import dev.ice.tunnel.tls.TlsHandshakeEvent;
 import dev.ice.tunnel.tls.TlsInputClosedEvent;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -214,11 +213,7 @@ final class Leg extends ChannelDuplexHandler {
         if (protection != null) {
             shut = protection.closeOutput(ctx.pipeline().context(protection));
         } else {
-            // Netty drops writes still queued when the write half shuts: shut only after they are written.
-            ChannelPromise shutting = ctx.newPromise();
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                .addListener(written -> ((DuplexChannel) ctx.channel()).shutdownOutput(shutting));
-            shut = shutting;
+            shut = WriteHalf.shutAfter(ctx, null);
         }
         shut.addListener(done -> {
             outputShut = true;

@@ -10,6 +10,7 @@ import org.bouncycastle.tls.TlsProtocol;
 import dev.ice.tunnel.ConnectionOutcome;
 import dev.ice.tunnel.HalfClosingHandler;
 import dev.ice.tunnel.PeerStrategy;
+import dev.ice.tunnel.internal.WriteHalf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -18,7 +19,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -197,15 +197,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler implements HalfClo
         } catch (IOException e) {
             return shut.setFailure(e);
         }
-        ByteBuf alert = drainOutput(ctx);
-        ctx.writeAndFlush(alert == null ? Unpooled.EMPTY_BUFFER : alert).addListener((ChannelFuture written) -> {
-            if (written.isSuccess()) {
-                ((DuplexChannel) ctx.channel()).shutdownOutput(shut);
-            } else {
-                shut.setFailure(written.cause());
-            }
-        });
-        return shut;
+        return WriteHalf.shutAfter(ctx, drainOutput(ctx));
     }
 
     private void begin(ChannelHandlerContext ctx) {
