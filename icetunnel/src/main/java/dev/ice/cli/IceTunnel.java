@@ -52,6 +52,12 @@ public final class IceTunnel {
      * @return the exit status
      */
     static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        String badLevel = badLogLevel(environment);
+        if (badLevel != null) {
+            err.println("icetunnel: " + badLevel);
+            err.flush();
+            return USAGE_ERROR;
+        }
         CommandLine commandLine = new CommandLine(new IceTunnel(environment));
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -71,5 +77,17 @@ public final class IceTunnel {
         out.flush();
         err.flush();
         return status;
+    }
+
+    // Logback reads these variables itself and quietly falls back to INFO on a typo: say so instead.
+    private static String badLogLevel(Map<String, String> environment) {
+        for (String name : new String[] {"ICE_LOG_LEVEL", "ICE_LOG_HANDSHAKE_LEVEL"}) {
+            String value = environment.get(name);
+            if (value != null && !value.strip().toUpperCase(java.util.Locale.ROOT)
+                    .matches("TRACE|DEBUG|INFO|WARN|ERROR|OFF")) {
+                return name + " '" + value + "' is not a log level; use TRACE, DEBUG, INFO, WARN, ERROR or OFF";
+            }
+        }
+        return null;
     }
 }

@@ -192,6 +192,14 @@ class IceTunnelUsageTest {
     }
 
     @Test
+    void misspeltLogLevelExitsTwoNamingTheVariable() {
+        int status = run(Map.of("ICE_PRESHARED_KEY", KEY, "ICE_LOG_LEVEL", "LOUD"), "key", "derive");
+
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("ICE_LOG_LEVEL 'LOUD' is not a log level"), err.toString());
+    }
+
+    @Test
     void versionNamesTheProgram() {
         assertEquals(0, run(Map.of(), "--version"));
 
