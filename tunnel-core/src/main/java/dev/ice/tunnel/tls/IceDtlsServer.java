@@ -1,15 +1,14 @@
 package dev.ice.tunnel.tls;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 import org.bouncycastle.tls.HeartbeatMode;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
+import dev.ice.tunnel.key.KeyRing;
 import dev.ice.tunnel.key.PresharedKey;
 
 /**
@@ -29,7 +28,7 @@ final class IceDtlsServer extends PSKTlsServer {
      */
     IceDtlsServer(TlsCrypto crypto, PresharedKey key, DtlsPolicy policy, HandshakeObserver observer,
             Supplier<byte[]> connectionIds) {
-        super(crypto, new SingleIdentity(key, observer));
+        super(crypto, new KeyRingIdentities(KeyRing.of(key), observer));
         this.policy = policy;
         this.observer = observer;
         this.connectionIds = connectionIds;
@@ -75,23 +74,5 @@ final class IceDtlsServer extends PSKTlsServer {
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
         observer.handshakeComplete(context);
-    }
-
-    /** The trust plane's one identity and key; any other identity gets unknown_psk_identity (RFC 4279 §2). */
-    private record SingleIdentity(PresharedKey key, HandshakeObserver observer) implements TlsPSKIdentityManager {
-
-        @Override
-        public byte[] getHint() {
-            return null;
-        }
-
-        @Override
-        public byte[] getPSK(byte[] identity) {
-            if (Arrays.equals(identity, key.identityBytes())) {
-                return key.keyBytes();
-            }
-            observer.identityRefused();
-            return null;
-        }
     }
 }

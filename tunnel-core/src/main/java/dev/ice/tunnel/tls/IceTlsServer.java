@@ -13,7 +13,6 @@ import org.bouncycastle.tls.PskIdentity;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsPSKExternal;
-import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
@@ -32,7 +31,7 @@ final class IceTlsServer extends PSKTlsServer {
     private boolean pskAccepted;
 
     IceTlsServer(TlsCrypto crypto, KeyRing keys, TlsPolicy policy, HandshakeObserver observer) {
-        super(crypto, new IdentityManager(keys, observer));
+        super(crypto, new KeyRingIdentities(keys, observer));
         this.keys = keys;
         this.policy = policy;
         this.observer = observer;
@@ -94,24 +93,5 @@ final class IceTlsServer extends PSKTlsServer {
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
         observer.handshakeComplete(context);
-    }
-
-    /** TLS 1.2's view of the same keys: the client names one identity, and any key held is accepted. */
-    private record IdentityManager(KeyRing keys, HandshakeObserver observer) implements TlsPSKIdentityManager {
-
-        @Override
-        public byte[] getHint() {
-            return null;
-        }
-
-        @Override
-        public byte[] getPSK(byte[] identity) {
-            Optional<PresharedKey> held = keys.find(identity);
-            if (held.isPresent()) {
-                return held.get().keyBytes();
-            }
-            observer.identityRefused();
-            return null;
-        }
     }
 }
